@@ -1,0 +1,235 @@
+// Package store opens Baken's database (embedded SQLite or PostgreSQL), applies
+// the embedded migrations and runs every service call in one transaction that
+// carries one `now` from an injectable clock.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Dialect is the SQL dialect of a database.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Clock returns the current time; tests inject a fixed one.
+type Clock func() time.Time
+
+// DB is an open Baken database.
+type DB struct {
+	sql     *sql.DB
+	dialect Dialect
+	clock   Clock
+	path    string // SQLite file path, for backups
+}
+
+// Options tune Open.
+type Options struct {
+	Clock Clock
+	// MaxOpenConns for PostgreSQL; SQLite uses a pool sized for WAL.
+	MaxOpenConns int
+}
+
+// Open opens the database named by a URL: "sqlite:PATH" (or a path ending in
+// .db) selects SQLite, "postgres://…" or "postgresql://…" selects PostgreSQL.
+// It checks that the database answers.
+func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
+	d := &DB{clock: opt.Clock}
+	if d.clock == nil {
+		d.clock = time.Now
+	}
+	switch {
+	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
+		d.dialect = Postgres
+		db, err := sql.Open("pgx", dbURL)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		n := opt.MaxOpenConns
+		if n <= 0 {
+			n = 20
+		}
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		d.sql = db
+	case strings.HasPrefix(dbURL, "sqlite:"), strings.HasSuffix(dbURL, ".db"):
+		d.dialect = SQLite
+		path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite:"), "//")
+		if path == "" {
+			return nil, errors.New("open sqlite: empty path in " + dbURL)
+		}
+		d.path = path
+		db, err := sql.Open("sqlite", sqliteDSN(path))
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
+		d.sql = db
+	default:
+		return nil, fmt.Errorf("unsupported database %q: use sqlite:PATH or postgres://…", redactURL(dbURL))
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := d.sql.PingContext(pctx); err != nil {
+		d.sql.Close()
+		return nil, fmt.Errorf("database %s not reachable: %w", redactURL(dbURL), err)
+	}
+	return d, nil
+}
+
+func sqliteDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	q.Set("_time_format", "sqlite")
+	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
+}
+
+// redactURL hides a password in a database URL for messages and logs.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Dialect returns the database's dialect.
+func (d *DB) Dialect() Dialect { return d.dialect }
+
+// Path returns the SQLite file path ("" for PostgreSQL).
+func (d *DB) Path() string { return d.path }
+
+// Now returns the clock's time, truncated to microseconds (what both databases keep) in UTC.
+func (d *DB) Now() time.Time { return d.clock().UTC().Truncate(time.Microsecond) }
+
+// SQL exposes the pool for health checks and metrics.
+func (d *DB) SQL() *sql.DB { return d.sql }
+
+// Close closes the pool.
+func (d *DB) Close() error { return d.sql.Close() }
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error { return d.sql.PingContext(ctx) }
+
+// Tx is one transaction with the time it started.
+type Tx struct {
+	tx      *sql.Tx
+	dialect Dialect
+	// Now is the one time of this transaction: every record it writes carries it.
+	Now time.Time
+	// after runs once the transaction committed.
+	after []func()
+}
+
+// Tx runs fn in a transaction: committed when fn returns nil, rolled back otherwise
+// (and on panic), so nothing half-written stays behind.
+func (d *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	stx, err := d.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{tx: stx, dialect: d.dialect, Now: d.Now()}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = stx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = stx.Rollback()
+			return
+		}
+		if cerr := stx.Commit(); cerr != nil {
+			err = fmt.Errorf("commit: %w", cerr)
+			return
+		}
+		for _, f := range tx.after {
+			f()
+		}
+	}()
+	return fn(tx)
+}
+
+// AfterCommit registers f to run after a successful commit.
+func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
+
+// Dialect returns the transaction's dialect.
+func (tx *Tx) Dialect() Dialect { return tx.dialect }
+
+// Exec runs a statement written with ? placeholders.
+func (tx *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, Rebind(tx.dialect, q), args...)
+}
+
+// Query runs a query written with ? placeholders.
+func (tx *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, Rebind(tx.dialect, q), args...)
+}
+
+// QueryRow runs a single-row query written with ? placeholders.
+func (tx *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, Rebind(tx.dialect, q), args...)
+}
+
+// Rebind turns ? placeholders into $1, $2, … for PostgreSQL. Question marks
+// inside single-quoted strings are left alone.
+func Rebind(d Dialect, q string) string {
+	if d != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n, inQuote := 0, false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+			b.WriteByte(c)
+		case c == '?' && !inQuote:
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint violation on either database.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}
+
+// Placeholders returns "?, ?, …" with n marks.
+func Placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}

@@ -1,0 +1,107 @@
+// Package storetest gives each test a fresh, migrated database on every
+// dialect: a subtest "sqlite" always, and a subtest "postgres" when
+// BAKEN_TEST_POSTGRES_URL is set (each test gets its own schema, dropped when
+// the test ends).
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/baken-nl/baken/internal/store"
+)
+
+// EnvPostgres names the variable holding the PostgreSQL test server URL.
+const EnvPostgres = "BAKEN_TEST_POSTGRES_URL"
+
+// Each runs fn as the subtests "sqlite" and "postgres" (the latter skipped
+// when BAKEN_TEST_POSTGRES_URL is unset), each with a fresh migrated database.
+func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			fn(t, New(t, d))
+		})
+	}
+}
+
+// URL returns a database URL for a fresh, empty database of dialect d, and
+// registers its removal with t. It skips t for PostgreSQL without a server.
+func URL(t testing.TB, d store.Dialect) string {
+	t.Helper()
+	switch d {
+	case store.SQLite:
+		return "sqlite:" + filepath.Join(t.TempDir(), "baken.db")
+	case store.Postgres:
+		base := os.Getenv(EnvPostgres)
+		if base == "" {
+			t.Skip(EnvPostgres + " not set: PostgreSQL tests skipped")
+		}
+		schema := "t_" + randHex(8)
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			t.Fatalf("open %s: %v", EnvPostgres, err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+			admin.Close()
+			t.Fatalf("create test schema: %v", err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+				t.Errorf("drop test schema %s: %v", schema, err)
+			}
+			admin.Close()
+		})
+		u, err := url.Parse(base)
+		if err != nil {
+			t.Fatalf("parse %s: %v", EnvPostgres, err)
+		}
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	t.Fatalf("unknown dialect %q", d)
+	return ""
+}
+
+// New opens a fresh migrated database of dialect d, closed when t ends.
+func New(t testing.TB, d store.Dialect) *store.DB {
+	t.Helper()
+	return NewWithClock(t, d, nil)
+}
+
+// NewWithClock is New with an injected clock.
+func NewWithClock(t testing.TB, d store.Dialect, clock store.Clock) *store.DB {
+	t.Helper()
+	u := URL(t, d)
+	ctx := context.Background()
+	db, err := store.Open(ctx, u, store.Options{Clock: clock, MaxOpenConns: 4})
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrate test database: %v", err)
+	}
+	return db
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
