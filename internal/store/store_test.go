@@ -108,4 +108,3 @@ func TestOpenErrors(t *testing.T) {
 		t.Fatalf("password leaked in error: %v", err)
 	}
 }
-

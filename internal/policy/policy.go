@@ -1,0 +1,141 @@
+// Package policy is the one place that answers "may this user do this to
+// that?". Everything is denied unless a rule below allows it. Rules are scoped
+// by organisation and region: a subject of a national organisation acts
+// nationwide, everyone else within their own organisation or region.
+//
+// Feature packages call Require inside their service methods, before touching
+// data; the web and API edges use Can only to decide what to show.
+package policy
+
+import (
+	"slices"
+
+	"github.com/baken-nl/baken/internal/errs"
+)
+
+// Role is one of the roles of DOMAIN.md §1 (stored by its Dutch name).
+type Role string
+
+const (
+	Beheerder           Role = "beheerder"           // administrator
+	Beleidsmedewerker   Role = "beleidsmedewerker"   // policy officer / aandachtsfunctionaris
+	Signaleerder        Role = "signaleerder"        // frontline worker
+	Zorgcoordinator     Role = "zorgcoordinator"     // regional care coordinator
+	Ketenpartner        Role = "ketenpartner"        // chain partner
+	Analist             Role = "analist"             // analyst / regional coordinator
+	Privacyfunctionaris Role = "privacyfunctionaris" // data protection officer (FG)
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{Beheerder, Beleidsmedewerker, Signaleerder, Zorgcoordinator, Ketenpartner, Analist, Privacyfunctionaris}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// Subject is who acts: a signed-in user with their organisation's place.
+type Subject struct {
+	UserID   string
+	OrgID    string
+	RegionID string // the region the organisation belongs to; a region's own id for a region
+	National bool   // the organisation is of kind national: nationwide scope
+	Roles    []Role
+}
+
+// Has reports whether s has role r.
+func (s Subject) Has(r Role) bool { return slices.Contains(s.Roles, r) }
+
+// Anonymous reports whether s is nobody.
+func (s Subject) Anonymous() bool { return s.UserID == "" }
+
+// Action is something a subject wants to do.
+type Action string
+
+const (
+	UseApp       Action = "app.use"      // sign in, see the start page and the directory
+	ReadOrg      Action = "org.read"     // organisation details (the who-is-who)
+	ManageOrg    Action = "org.manage"   // create and edit organisations
+	ReadUser     Action = "user.read"    // a user's account details
+	ManageUser   Action = "user.manage"  // create, edit, disable users, assign roles
+	ReadAudit    Action = "audit.read"   // the processing log
+	ManageTokens Action = "token.manage" // create and revoke API tokens
+	EditProfile  Action = "profile.edit" // own language, password
+)
+
+// Actions lists every action, for the matrix test and the docs.
+var Actions = []Action{UseApp, ReadOrg, ManageOrg, ReadUser, ManageUser, ReadAudit, ManageTokens, EditProfile}
+
+// Resource is the object acted on. Zero fields mean "no object" (a list or a page).
+type Resource struct {
+	ID       string
+	OrgID    string // owning organisation
+	RegionID string // region of the owning organisation (the region itself for a region)
+	OwnerID  string // the user it belongs to (a user's own account, token)
+}
+
+// inScope: the object lies within the subject's reach.
+func inScope(s Subject, r Resource) bool {
+	if s.National {
+		return true
+	}
+	if r.OrgID != "" && r.OrgID == s.OrgID {
+		return true
+	}
+	return r.RegionID != "" && r.RegionID == s.RegionID
+}
+
+func self(s Subject, r Resource) bool { return r.OwnerID != "" && r.OwnerID == s.UserID }
+
+// Can reports whether s may do a on r. Deny by default.
+func Can(s Subject, a Action, r Resource) bool {
+	if s.Anonymous() || len(s.Roles) == 0 {
+		return false
+	}
+	switch a {
+	case UseApp:
+		return true
+	case ReadOrg:
+		// The directory (who is who) is open to every signed-in user: names and
+		// work contact details of organisations are what a frontline worker needs.
+		return true
+	case ManageOrg:
+		return s.Has(Beheerder) && (r.ID == "" && r.OrgID == "" && r.RegionID == "" || inScope(s, r))
+	case ReadUser:
+		return self(s, r) || s.Has(Beheerder) && (isList(r) || inScope(s, r))
+	case ManageUser:
+		return s.Has(Beheerder) && (isList(r) || inScope(s, r))
+	case ReadAudit:
+		return (s.Has(Privacyfunctionaris) || s.Has(Beheerder)) && (isList(r) || inScope(s, r))
+	case ManageTokens, EditProfile:
+		return self(s, r) || a == ManageTokens && s.Has(Beheerder) && r.OwnerID != "" && inScope(s, r)
+	}
+	return false
+}
+
+func isList(r Resource) bool { return r == Resource{} }
+
+// Require returns nil when s may do a on r. Otherwise: unauthenticated for an
+// anonymous subject; not found when the object is one the subject may not
+// even read (it must not learn that it exists); forbidden otherwise.
+func Require(s Subject, a Action, r Resource) error {
+	if Can(s, a, r) {
+		return nil
+	}
+	if s.Anonymous() {
+		return errs.E(errs.Unauthenticated, "error.unauthenticated")
+	}
+	if r.ID != "" && !canSee(s, a, r) {
+		return errs.E(errs.NotFound, "error.not_found")
+	}
+	return errs.E(errs.Forbidden, "error.forbidden")
+}
+
+// canSee: the read action that goes with a, allowed.
+func canSee(s Subject, a Action, r Resource) bool {
+	switch a {
+	case ManageOrg:
+		return Can(s, ReadOrg, r)
+	case ManageUser, ManageTokens, EditProfile:
+		return Can(s, ReadUser, r)
+	}
+	return false
+}

@@ -1,0 +1,156 @@
+package policy
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/baken-nl/baken/internal/errs"
+)
+
+// The scopes an object can lie in, seen from a subject in Gemeente A (region Noord).
+type scope string
+
+const (
+	sList        scope = "list"         // no object: a list or page
+	sSelf        scope = "self"         // the subject's own account or token
+	sOwnOrg      scope = "own_org"      // another object of Gemeente A
+	sSameRegion  scope = "same_region"  // an object of Gemeente B (also Noord)
+	sOtherRegion scope = "other_region" // an object of Gemeente C (Zuid)
+)
+
+var scopes = []scope{sList, sSelf, sOwnOrg, sSameRegion, sOtherRegion}
+
+func resourceFor(sc scope) Resource {
+	switch sc {
+	case sSelf:
+		return Resource{ID: "u-self", OrgID: "gem-a", RegionID: "noord", OwnerID: "u-self"}
+	case sOwnOrg:
+		return Resource{ID: "x-a", OrgID: "gem-a", RegionID: "noord", OwnerID: "u-other"}
+	case sSameRegion:
+		return Resource{ID: "x-b", OrgID: "gem-b", RegionID: "noord", OwnerID: "u-other"}
+	case sOtherRegion:
+		return Resource{ID: "x-c", OrgID: "gem-c", RegionID: "zuid", OwnerID: "u-other"}
+	}
+	return Resource{}
+}
+
+// allowed is the expected matrix, written out by hand: for each action, the
+// roles that may act and the scopes in which they may. Everything absent is denied.
+var allowed = map[Action]map[Role][]scope{
+	UseApp:  everyRole(scopes...),
+	ReadOrg: everyRole(scopes...),
+	ManageOrg: {
+		Beheerder: {sList, sSelf, sOwnOrg, sSameRegion},
+	},
+	ReadUser: merge(everyRole(sSelf), map[Role][]scope{
+		Beheerder: {sList, sSelf, sOwnOrg, sSameRegion},
+	}),
+	ManageUser: {
+		Beheerder: {sList, sSelf, sOwnOrg, sSameRegion},
+	},
+	ReadAudit: {
+		Beheerder:           {sList, sSelf, sOwnOrg, sSameRegion},
+		Privacyfunctionaris: {sList, sSelf, sOwnOrg, sSameRegion},
+	},
+	ManageTokens: merge(everyRole(sSelf), map[Role][]scope{
+		Beheerder: {sSelf, sOwnOrg, sSameRegion},
+	}),
+	EditProfile: everyRole(sSelf),
+}
+
+func everyRole(sc ...scope) map[Role][]scope {
+	m := map[Role][]scope{}
+	for _, r := range Roles {
+		m[r] = sc
+	}
+	return m
+}
+
+func merge(a, b map[Role][]scope) map[Role][]scope {
+	out := map[Role][]scope{}
+	for r, s := range a {
+		out[r] = append(out[r], s...)
+	}
+	for r, s := range b {
+		out[r] = append(out[r], s...)
+	}
+	return out
+}
+
+func TestMatrix(t *testing.T) {
+	if len(allowed) != len(Actions) {
+		t.Fatalf("matrix covers %d actions, policy has %d", len(allowed), len(Actions))
+	}
+	for _, a := range Actions {
+		for _, r := range Roles {
+			for _, sc := range scopes {
+				want := false
+				for _, s := range allowed[a][r] {
+					want = want || s == sc
+				}
+				subj := Subject{UserID: "u-self", OrgID: "gem-a", RegionID: "noord", Roles: []Role{r}}
+				got := Can(subj, a, resourceFor(sc))
+				if got != want {
+					t.Errorf("%s %s %s: got %v, want %v", r, a, sc, got, want)
+				}
+				err := Require(subj, a, resourceFor(sc))
+				if (err == nil) != want {
+					t.Errorf("Require %s %s %s: %v", r, a, sc, err)
+				}
+			}
+		}
+	}
+}
+
+func TestNationalScope(t *testing.T) {
+	subj := Subject{UserID: "u-self", OrgID: "landelijk", National: true, Roles: []Role{Beheerder}}
+	for _, sc := range scopes {
+		if !Can(subj, ManageUser, resourceFor(sc)) {
+			t.Errorf("national beheerder denied %s", sc)
+		}
+	}
+	fg := Subject{UserID: "u-fg", OrgID: "landelijk", National: true, Roles: []Role{Privacyfunctionaris}}
+	if !Can(fg, ReadAudit, resourceFor(sOtherRegion)) {
+		t.Error("national FG denied the log of another region")
+	}
+	if Can(fg, ManageUser, resourceFor(sOwnOrg)) {
+		t.Error("FG may manage users")
+	}
+}
+
+func TestDenyByDefault(t *testing.T) {
+	for _, a := range append(Actions, Action("made.up")) {
+		if Can(Subject{}, a, Resource{}) {
+			t.Errorf("anonymous may %s", a)
+		}
+		if Can(Subject{UserID: "u", OrgID: "o"}, a, Resource{}) {
+			t.Errorf("user without roles may %s", a)
+		}
+	}
+	s := Subject{UserID: "u", OrgID: "o", Roles: Roles}
+	if Can(s, Action("made.up"), Resource{}) {
+		t.Error("unknown action allowed")
+	}
+}
+
+func TestRequireHidesObjects(t *testing.T) {
+	signaleerder := Subject{UserID: "u-self", OrgID: "gem-a", RegionID: "noord", Roles: []Role{Signaleerder}}
+	cases := []struct {
+		subj Subject
+		a    Action
+		r    Resource
+		want errs.Code
+	}{
+		{Subject{}, ReadUser, resourceFor(sOwnOrg), errs.Unauthenticated},
+		{signaleerder, ManageUser, resourceFor(sOwnOrg), errs.NotFound},
+		{signaleerder, ReadAudit, Resource{}, errs.Forbidden},
+		{signaleerder, ManageOrg, resourceFor(sOwnOrg), errs.Forbidden}, // the directory is public
+	}
+	for i, c := range cases {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			if got := errs.CodeOf(Require(c.subj, c.a, c.r)); got != c.want {
+				t.Errorf("got %s, want %s", got, c.want)
+			}
+		})
+	}
+}
