@@ -1,0 +1,165 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/baken-nl/baken/internal/audit"
+	"github.com/baken-nl/baken/internal/errs"
+	"github.com/baken-nl/baken/internal/org"
+	"github.com/baken-nl/baken/internal/policy"
+	"github.com/baken-nl/baken/internal/store"
+)
+
+var errNoRows = sql.ErrNoRows
+
+// TokenPrefix starts every API token, so that secret scanners recognise them.
+const TokenPrefix = "bkn_"
+
+// Token is an API token's public part.
+type Token struct {
+	ID         string     `json:"id"`
+	UserID     string     `json:"userId"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"` // the first characters, to recognise it
+	CreatedAt  time.Time  `json:"createdAt"`
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	RevokedAt  *time.Time `json:"revokedAt,omitempty"`
+}
+
+// CreateToken makes a token for userID and returns its secret: shown once,
+// stored only as a hash.
+func (s *Service) CreateToken(ctx context.Context, actor policy.Subject, userID, name string) (string, Token, error) {
+	name = strings.TrimSpace(name)
+	var v errs.Validation
+	v.Check(name != "", "name", "field.required")
+	v.Check(utf8.RuneCountInString(name) <= 100, "name", "field.too_long")
+	if err := v.Err(); err != nil {
+		return "", Token{}, err
+	}
+	secret := TokenPrefix + randomToken(32)
+	t := Token{ID: store.NewID(), UserID: userID, Name: name, Prefix: secret[:len(TokenPrefix)+6]}
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		u, err := org.LoadUser(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if err := policy.Require(actor, policy.ManageTokens, u.Resource()); err != nil {
+			return err
+		}
+		if u.Disabled {
+			return errs.E(errs.Conflict, "token.user_disabled")
+		}
+		t.CreatedAt = tx.Now
+		if _, err := tx.Exec(ctx, `INSERT INTO api_tokens (id, user_id, name, prefix, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			t.ID, userID, name, t.Prefix, hashSecret(secret), tx.Now); err != nil {
+			return err
+		}
+		return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "token.create",
+			ObjectType: "api_token", ObjectID: t.ID, Activity: audit.ActivitySecurity, Subject: userID, SubjectType: audit.SubjectUser})
+	})
+	if err != nil {
+		return "", Token{}, errs.Wrap(err, "create token")
+	}
+	return secret, t, nil
+}
+
+// ListTokens returns a user's tokens, newest first.
+func (s *Service) ListTokens(ctx context.Context, actor policy.Subject, userID string) ([]Token, error) {
+	var out []Token
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		u, err := org.LoadUser(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if err := policy.Require(actor, policy.ManageTokens, u.Resource()); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id`, userID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var t Token
+			var c store.Time
+			var used, rev store.NullTime
+			if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &c, &used, &rev); err != nil {
+				return err
+			}
+			t.CreatedAt, t.LastUsedAt, t.RevokedAt = c.Time, used.Ptr(), rev.Ptr()
+			out = append(out, t)
+		}
+		return rows.Err()
+	})
+	return out, errs.Wrap(err, "list tokens")
+}
+
+// RevokeToken ends a token at once.
+func (s *Service) RevokeToken(ctx context.Context, actor policy.Subject, tokenID string) error {
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		var userID string
+		var rev store.NullTime
+		err := tx.QueryRow(ctx, `SELECT user_id, revoked_at FROM api_tokens WHERE id = ?`, tokenID).Scan(&userID, &rev)
+		if isNoRows(err) {
+			return errs.E(errs.NotFound, "error.not_found")
+		}
+		if err != nil {
+			return err
+		}
+		u, err := org.LoadUser(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if err := policy.Require(actor, policy.ManageTokens, policy.Resource{ID: tokenID, OrgID: u.OrganisationID,
+			RegionID: u.Organisation.Region(), OwnerID: u.ID}); err != nil {
+			return err
+		}
+		if rev.Valid {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ?`, tx.Now, tokenID); err != nil {
+			return err
+		}
+		return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "token.revoke",
+			ObjectType: "api_token", ObjectID: tokenID, Activity: audit.ActivitySecurity, Subject: userID, SubjectType: audit.SubjectUser})
+	})
+	return errs.Wrap(err, "revoke token")
+}
+
+// TokenUser returns the user of a bearer token.
+func (s *Service) TokenUser(ctx context.Context, secret string) (org.User, error) {
+	if !strings.HasPrefix(secret, TokenPrefix) || len(secret) > 200 {
+		return org.User{}, ErrBadToken
+	}
+	var u org.User
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		var id, userID string
+		var used store.NullTime
+		err := tx.QueryRow(ctx, `SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL`, hashSecret(secret)).
+			Scan(&id, &userID, &used)
+		if isNoRows(err) {
+			return ErrBadToken
+		}
+		if err != nil {
+			return err
+		}
+		if u, err = org.LoadUser(ctx, tx, userID); err != nil {
+			return err
+		}
+		if u.Disabled {
+			return ErrBadToken
+		}
+		if !used.Valid || tx.Now.Sub(used.Time) >= touchEvery {
+			_, err = tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, tx.Now, id)
+		}
+		return err
+	})
+	if errs.Is(err, errs.Unauthenticated) {
+		return org.User{}, ErrBadToken
+	}
+	return u, errs.Wrap(err, "token")
+}

@@ -1,0 +1,464 @@
+package org
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/baken-nl/baken/internal/audit"
+	"github.com/baken-nl/baken/internal/auth/password"
+	"github.com/baken-nl/baken/internal/errs"
+	"github.com/baken-nl/baken/internal/policy"
+	"github.com/baken-nl/baken/internal/store"
+)
+
+// System is the subject of the command line (`baken user add`, the demo
+// seed): an operator with access to the database and the key file.
+var System = policy.Subject{UserID: "system", National: true, Roles: []policy.Role{policy.Beheerder}}
+
+// Locales Baken speaks.
+var Locales = []string{"nl", "en"}
+
+// UserInput is the editable part of an account.
+type UserInput struct {
+	Email          string        `json:"email"`
+	Name           string        `json:"name"`
+	Phone          string        `json:"phone"`
+	OrganisationID string        `json:"organisationId"`
+	Roles          []policy.Role `json:"roles"`
+	Locale         string        `json:"locale"`
+	Disabled       bool          `json:"disabled"`
+	// Password: required on create, optional on update (empty keeps it).
+	Password string `json:"password,omitempty"`
+}
+
+func (in *UserInput) normalise() {
+	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
+	in.Name = strings.TrimSpace(in.Name)
+	in.Phone = strings.TrimSpace(in.Phone)
+	in.OrganisationID = strings.TrimSpace(in.OrganisationID)
+	if in.Locale == "" {
+		in.Locale = "nl"
+	}
+	slices.Sort(in.Roles)
+	in.Roles = slices.Compact(in.Roles)
+}
+
+func validateUser(in UserInput, creating bool) *errs.Validation {
+	var v errs.Validation
+	v.Check(in.Email != "", "email", "field.required")
+	v.Check(in.Email == "" || validEmail(in.Email), "email", "field.email")
+	v.Check(in.Name != "", "name", "field.required")
+	v.Check(utf8.RuneCountInString(in.Name) <= 200, "name", "field.too_long")
+	v.Check(utf8.RuneCountInString(in.Phone) <= 40, "phone", "field.too_long")
+	v.Check(in.OrganisationID != "", "organisationId", "field.required")
+	v.Check(slices.Contains(Locales, in.Locale), "locale", "user.locale.invalid")
+	v.Check(len(in.Roles) > 0, "roles", "user.roles.required")
+	for _, r := range in.Roles {
+		if !r.Valid() {
+			v.Add("roles", "user.roles.invalid")
+			break
+		}
+	}
+	if creating || in.Password != "" {
+		checkPassword(&v, "password", in.Password)
+	}
+	return &v
+}
+
+func checkPassword(v *errs.Validation, field, pw string) {
+	n := utf8.RuneCountInString(pw)
+	v.Check(n >= password.MinLength, field, "password.too_short")
+	v.Check(n <= password.MaxLength, field, "field.too_long")
+}
+
+const userColumns = `u.id, u.email, u.name, u.phone, u.organisation_id, u.password_hash, u.locale,
+	u.disabled_at, u.created_at, u.updated_at, u.version,
+	o.id, o.kind, o.name, COALESCE(o.region_id, ''), o.partner_type, o.contact_email, o.contact_phone, o.created_at, o.updated_at, o.version`
+
+const userFrom = ` FROM users u JOIN organisations o ON o.id = u.organisation_id`
+
+func scanUser(s interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var c, up, oc, ou store.Time
+	var dis store.NullTime
+	err := s.Scan(&u.ID, &u.Email, &u.Name, &u.Phone, &u.OrganisationID, &u.PasswordHash, &u.Locale, &dis, &c, &up, &u.Version,
+		&u.Organisation.ID, &u.Organisation.Kind, &u.Organisation.Name, &u.Organisation.RegionID, &u.Organisation.PartnerType,
+		&u.Organisation.ContactEmail, &u.Organisation.ContactPhone, &oc, &ou, &u.Organisation.Version)
+	u.Disabled = dis.Valid
+	u.CreatedAt, u.UpdatedAt, u.Organisation.CreatedAt, u.Organisation.UpdatedAt = c.Time, up.Time, oc.Time, ou.Time
+	return u, err
+}
+
+func loadRoles(ctx context.Context, tx *store.Tx, users []*User) error {
+	if len(users) == 0 {
+		return nil
+	}
+	byID := map[string]*User{}
+	args := make([]any, len(users))
+	for i, u := range users {
+		byID[u.ID] = u
+		args[i] = u.ID
+		u.Roles = []policy.Role{}
+	}
+	rows, err := tx.Query(ctx, `SELECT user_id, role FROM user_roles WHERE user_id IN (`+store.Placeholders(len(args))+`) ORDER BY role`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var r policy.Role
+		if err := rows.Scan(&id, &r); err != nil {
+			return err
+		}
+		byID[id].Roles = append(byID[id].Roles, r)
+	}
+	return rows.Err()
+}
+
+// LoadUser reads a user by id inside tx, without a policy check: for the
+// auth package, which establishes who is acting.
+func LoadUser(ctx context.Context, tx *store.Tx, id string) (User, error) {
+	return loadUserWhere(ctx, tx, "u.id = ?", id)
+}
+
+// LoadUserByEmail reads a user by e-mail address inside tx, without a policy check.
+func LoadUserByEmail(ctx context.Context, tx *store.Tx, email string) (User, error) {
+	return loadUserWhere(ctx, tx, "u.email = ?", strings.ToLower(strings.TrimSpace(email)))
+}
+
+func loadUserWhere(ctx context.Context, tx *store.Tx, cond string, arg any) (User, error) {
+	u, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+userFrom+` WHERE `+cond, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, errs.E(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return u, err
+	}
+	err = loadRoles(ctx, tx, []*User{&u})
+	return u, err
+}
+
+func (s *Service) orgForUser(ctx context.Context, tx *store.Tx, v *errs.Validation, id string) (Organisation, bool) {
+	if id == "" {
+		return Organisation{}, false
+	}
+	o, err := getOrg(ctx, tx, id)
+	if err != nil {
+		if !v.Has("organisationId") {
+			v.Add("organisationId", "user.organisation.unknown")
+		}
+		return o, false
+	}
+	return o, true
+}
+
+// CreateUser adds an account.
+func (s *Service) CreateUser(ctx context.Context, actor policy.Subject, in UserInput) (User, error) {
+	in.normalise()
+	var u User
+	// Hash outside the transaction: it is deliberately slow.
+	var hash string
+	if utf8.RuneCountInString(in.Password) >= password.MinLength && len(in.Password) <= password.MaxLength {
+		var err error
+		if hash, err = password.Hash(in.Password, s.params); err != nil {
+			return u, errs.Wrap(err, "hash password")
+		}
+	}
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := policy.Require(actor, policy.ManageUser, policy.Resource{}); err != nil {
+			return err
+		}
+		v := validateUser(in, true)
+		o, ok := s.orgForUser(ctx, tx, v, in.OrganisationID)
+		if ok {
+			if err := policy.Require(actor, policy.ManageUser, policy.Resource{OrgID: o.ID, RegionID: o.Region()}); err != nil {
+				v.Add("organisationId", "user.organisation.out_of_scope")
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		u = User{ID: store.NewID(), Email: in.Email, Name: in.Name, Phone: in.Phone, OrganisationID: o.ID, Organisation: o,
+			Roles: in.Roles, Locale: in.Locale, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1, PasswordHash: hash}
+		if _, err := tx.Exec(ctx, `INSERT INTO users (id, email, name, phone, organisation_id, password_hash, locale, password_changed_at, created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, u.ID, u.Email, u.Name, u.Phone, u.OrganisationID, hash, u.Locale, tx.Now, tx.Now, tx.Now); err != nil {
+			if store.IsUniqueViolation(err) {
+				return &errs.Error{Code: errs.Conflict, Key: "user.email.taken", Fields: []errs.FieldError{{Field: "email", Key: "user.email.taken"}}}
+			}
+			return err
+		}
+		if err := setRoles(ctx, tx, u.ID, in.Roles); err != nil {
+			return err
+		}
+		return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "user.create",
+			ObjectType: "user", ObjectID: u.ID, Activity: audit.ActivityAccounts, Subject: u.ID, SubjectType: audit.SubjectUser,
+			Detail: "roles: " + joinRoles(in.Roles)})
+	})
+	return u, errs.Wrap(err, "create user")
+}
+
+func setRoles(ctx context.Context, tx *store.Tx, userID string, roles []policy.Role) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM user_roles WHERE user_id = ?`, userID); err != nil {
+		return err
+	}
+	for _, r := range roles {
+		if _, err := tx.Exec(ctx, `INSERT INTO user_roles (user_id, role) VALUES (?, ?)`, userID, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func joinRoles(rs []policy.Role) string {
+	s := make([]string, len(rs))
+	for i, r := range rs {
+		s[i] = string(r)
+	}
+	return strings.Join(s, ",")
+}
+
+// UpdateUser changes an account; version must be the one the editor saw.
+// Role changes and disabling are recorded as security events.
+func (s *Service) UpdateUser(ctx context.Context, actor policy.Subject, id string, version int, in UserInput) (User, error) {
+	in.normalise()
+	var hash string
+	if in.Password != "" && utf8.RuneCountInString(in.Password) >= password.MinLength && len(in.Password) <= password.MaxLength {
+		var err error
+		if hash, err = password.Hash(in.Password, s.params); err != nil {
+			return User{}, errs.Wrap(err, "hash password")
+		}
+	}
+	var u User
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		cur, err := LoadUser(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := policy.Require(actor, policy.ManageUser, cur.Resource()); err != nil {
+			return err
+		}
+		v := validateUser(in, false)
+		o, ok := s.orgForUser(ctx, tx, v, in.OrganisationID)
+		if ok && policy.Require(actor, policy.ManageUser, policy.Resource{OrgID: o.ID, RegionID: o.Region()}) != nil {
+			v.Add("organisationId", "user.organisation.out_of_scope")
+		}
+		if id == actor.UserID && (in.Disabled || !slices.Contains(in.Roles, policy.Beheerder)) {
+			v.Add("roles", "user.self_lockout")
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if cur.Version != version {
+			return errs.E(errs.Conflict, "error.stale")
+		}
+		var disabled any
+		if in.Disabled {
+			disabled = tx.Now
+		}
+		res, err := tx.Exec(ctx, `UPDATE users SET email = ?, name = ?, phone = ?, organisation_id = ?, locale = ?,
+			disabled_at = CASE WHEN ? THEN COALESCE(disabled_at, ?) ELSE NULL END, updated_at = ?, version = version + 1
+			WHERE id = ? AND version = ?`, in.Email, in.Name, in.Phone, in.OrganisationID, in.Locale,
+			in.Disabled, disabled, tx.Now, id, version)
+		if err != nil {
+			if store.IsUniqueViolation(err) {
+				return &errs.Error{Code: errs.Conflict, Key: "user.email.taken", Fields: []errs.FieldError{{Field: "email", Key: "user.email.taken"}}}
+			}
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errs.E(errs.Conflict, "error.stale")
+		}
+		entry := audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, ObjectType: "user", ObjectID: id,
+			Activity: audit.ActivityAccounts, Subject: id, SubjectType: audit.SubjectUser}
+		if !slices.Equal(cur.Roles, in.Roles) {
+			if err := setRoles(ctx, tx, id, in.Roles); err != nil {
+				return err
+			}
+			e := entry
+			e.Action, e.Activity, e.Detail = "user.roles", audit.ActivitySecurity, "roles: "+joinRoles(cur.Roles)+" -> "+joinRoles(in.Roles)
+			if err := s.log.Write(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		if hash != "" {
+			if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?`, hash, tx.Now, id); err != nil {
+				return err
+			}
+		}
+		if in.Disabled || hash != "" {
+			// A disabled account or a reset password ends every session and token.
+			if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+				return err
+			}
+		}
+		if in.Disabled {
+			if _, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, tx.Now, id); err != nil {
+				return err
+			}
+		}
+		entry.Action = "user.update"
+		if in.Disabled != cur.Disabled {
+			entry.Detail = "disabled: " + strconv.FormatBool(in.Disabled)
+		}
+		if hash != "" {
+			entry.Detail = strings.TrimPrefix(entry.Detail+"; password reset", "; ")
+		}
+		if err := s.log.Write(ctx, tx, entry); err != nil {
+			return err
+		}
+		u, err = LoadUser(ctx, tx, id)
+		return err
+	})
+	return u, errs.Wrap(err, "update user")
+}
+
+// GetUser returns one account (logged: an account holds personal data).
+func (s *Service) GetUser(ctx context.Context, actor policy.Subject, id string) (User, error) {
+	var u User
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		if u, err = LoadUser(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := policy.Require(actor, policy.ReadUser, u.Resource()); err != nil {
+			return err
+		}
+		return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "user.read",
+			ObjectType: "user", ObjectID: id, Activity: audit.ActivityAccounts, Subject: id, SubjectType: audit.SubjectUser})
+	})
+	return u, errs.Wrap(err, "get user")
+}
+
+// UserFilter selects users for ListUsers.
+type UserFilter struct {
+	OrganisationID string
+	Query          string // part of name or e-mail address
+	Limit, Offset  int
+}
+
+// ListUsers returns the accounts within the actor's scope, by name, and the total count.
+func (s *Service) ListUsers(ctx context.Context, actor policy.Subject, f UserFilter) ([]User, int, error) {
+	var out []User
+	var total int
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := policy.Require(actor, policy.ManageUser, policy.Resource{}); err != nil {
+			return err
+		}
+		var where []string
+		var args []any
+		if !actor.National {
+			where = append(where, "(o.id = ? OR o.id = ? OR o.region_id = ?)")
+			args = append(args, actor.OrgID, actor.RegionID, actor.RegionID)
+		}
+		if f.OrganisationID != "" {
+			where = append(where, "u.organisation_id = ?")
+			args = append(args, f.OrganisationID)
+		}
+		if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
+			where = append(where, "(lower(u.name) LIKE ? OR u.email LIKE ?)")
+			like := "%" + strings.NewReplacer("%", "", "_", "").Replace(q) + "%"
+			args = append(args, like, like)
+		}
+		cond := ""
+		if len(where) > 0 {
+			cond = " WHERE " + strings.Join(where, " AND ")
+		}
+		if err := tx.QueryRow(ctx, `SELECT count(*)`+userFrom+cond, args...).Scan(&total); err != nil {
+			return err
+		}
+		limit := f.Limit
+		if limit <= 0 || limit > 200 {
+			limit = 50
+		}
+		rows, err := tx.Query(ctx, `SELECT `+userColumns+userFrom+cond+` ORDER BY u.name, u.email LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(f.Offset, 0)), args...)
+		if err != nil {
+			return err
+		}
+		var ptrs []*User
+		for rows.Next() {
+			u, err := scanUser(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, u)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for i := range out {
+			ptrs = append(ptrs, &out[i])
+		}
+		if err := loadRoles(ctx, tx, ptrs); err != nil {
+			return err
+		}
+		return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "user.list",
+			ObjectType: "user", Activity: audit.ActivityAccounts, Detail: "count: " + strconv.Itoa(len(out))})
+	})
+	return out, total, errs.Wrap(err, "list users")
+}
+
+// SetLocale changes the actor's own language.
+func (s *Service) SetLocale(ctx context.Context, actor policy.Subject, locale string) error {
+	if !slices.Contains(Locales, locale) {
+		return &errs.Error{Code: errs.Invalid, Key: "error.validation", Fields: []errs.FieldError{{Field: "locale", Key: "user.locale.invalid"}}}
+	}
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := policy.Require(actor, policy.EditProfile, policy.Resource{ID: actor.UserID, OwnerID: actor.UserID}); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET locale = ?, updated_at = ? WHERE id = ?`, locale, tx.Now, actor.UserID); err != nil {
+			return err
+		}
+		return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "user.locale",
+			ObjectType: "user", ObjectID: actor.UserID, Activity: audit.ActivityAccounts, Subject: actor.UserID, SubjectType: audit.SubjectUser})
+	})
+	return errs.Wrap(err, "set locale")
+}
+
+// ChangePassword changes the actor's own password after checking the current one.
+// Other sessions of the user end.
+func (s *Service) ChangePassword(ctx context.Context, actor policy.Subject, keepSessionID, current, next string) error {
+	var v errs.Validation
+	v.Check(current != "", "current", "field.required")
+	checkPassword(&v, "new", next)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	hash, err := password.Hash(next, s.params)
+	if err != nil {
+		return errs.Wrap(err, "hash password")
+	}
+	var u User
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		if u, err = LoadUser(ctx, tx, actor.UserID); err != nil {
+			return err
+		}
+		return policy.Require(actor, policy.EditProfile, u.Resource())
+	})
+	if err != nil {
+		return errs.Wrap(err, "change password")
+	}
+	if ok, _ := password.Check(current, u.PasswordHash); !ok {
+		return &errs.Error{Code: errs.Invalid, Key: "error.validation", Fields: []errs.FieldError{{Field: "current", Key: "password.current_wrong"}}}
+	}
+	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?`, hash, tx.Now, tx.Now, actor.UserID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, actor.UserID, keepSessionID); err != nil {
+			return err
+		}
+		return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "user.password",
+			ObjectType: "user", ObjectID: actor.UserID, Activity: audit.ActivitySecurity, Subject: actor.UserID, SubjectType: audit.SubjectUser})
+	})
+	return errs.Wrap(err, "change password")
+}
