@@ -1,0 +1,191 @@
+// Package app wires Baken together: it opens the keyring and the database,
+// applies migrations, builds the services and serves the web pages, the API
+// and the operational endpoints. cmd/baken and the end-to-end tests both use it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/baken-nl/baken/internal/api"
+	"github.com/baken-nl/baken/internal/audit"
+	"github.com/baken-nl/baken/internal/auth"
+	"github.com/baken-nl/baken/internal/auth/password"
+	"github.com/baken-nl/baken/internal/config"
+	"github.com/baken-nl/baken/internal/fieldcrypt"
+	"github.com/baken-nl/baken/internal/httpx"
+	"github.com/baken-nl/baken/internal/i18n"
+	"github.com/baken-nl/baken/internal/org"
+	"github.com/baken-nl/baken/internal/store"
+	"github.com/baken-nl/baken/internal/web"
+)
+
+// Version is set at build time (-ldflags "-X github.com/baken-nl/baken/internal/app.Version=…").
+var Version = "dev"
+
+// Options are what tests change beyond the Config.
+type Options struct {
+	Clock          store.Clock
+	PasswordParams password.Params // zero: password.Default
+}
+
+// App is a wired Baken.
+type App struct {
+	Cfg     config.Config
+	Logger  *slog.Logger
+	Keys    *fieldcrypt.Keyring
+	DB      *store.DB
+	Audit   *audit.Log
+	Viewer  *audit.Viewer
+	Orgs    *org.Service
+	Auth    *auth.Service
+	I18n    *i18n.Bundle
+	Reg     *prometheus.Registry
+	Started time.Time
+}
+
+// Open loads the keyring (creating it when missing), opens and migrates the
+// database and builds the services.
+func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Options) (*App, error) {
+	started := time.Now()
+	keys, created, err := fieldcrypt.LoadOrCreate(cfg.KeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("encryption key: %w", err)
+	}
+	if created {
+		logger.Warn("generated a new encryption key: back it up, without it encrypted data cannot be read",
+			slog.String("key_file", cfg.KeyFile), slog.String("key_id", keys.ActiveKeyID()))
+	}
+	db, err := store.Open(ctx, cfg.DB, store.Options{Clock: opt.Clock})
+	if err != nil {
+		return nil, err
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	for _, m := range applied {
+		logger.Info("applied migration", slog.String("name", m))
+	}
+	params := opt.PasswordParams
+	if params == (password.Params{}) {
+		params = password.Default
+	}
+	log := audit.New(keys)
+	authSvc, err := auth.NewService(db, log, keys, auth.Config{IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionAbsolute, Params: params})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	bundle, err := i18n.Load()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(db.SQL(), string(db.Dialect())))
+	return &App{Cfg: cfg, Logger: logger, Keys: keys, DB: db, Audit: log, Viewer: audit.NewViewer(db, log),
+		Orgs: org.NewService(db, log, params), Auth: authSvc, I18n: bundle, Reg: reg, Started: started}, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Handler returns the whole HTTP surface.
+func (a *App) Handler() (http.Handler, error) {
+	webH, err := web.New(web.Deps{Cfg: a.Cfg, Logger: a.Logger, DB: a.DB, Auth: a.Auth, Orgs: a.Orgs,
+		Viewer: a.Viewer, I18n: a.I18n, Version: Version})
+	if err != nil {
+		return nil, err
+	}
+	apiH, err := api.New(api.Deps{Cfg: a.Cfg, Logger: a.Logger, DB: a.DB, Auth: a.Auth, Orgs: a.Orgs,
+		Viewer: a.Viewer, I18n: a.I18n, Version: Version})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		httpx.SetRoute(r, "GET /healthz")
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		httpx.SetRoute(r, "GET /readyz")
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := a.DB.Ping(ctx); err != nil {
+			a.Logger.WarnContext(r.Context(), "readiness: database not reachable", slog.Any("err", err))
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "database not reachable")
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	metrics := promhttp.HandlerFor(a.Reg, promhttp.HandlerOpts{})
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		httpx.SetRoute(r, "GET /metrics")
+		metrics.ServeHTTP(w, r)
+	})
+	mux.Handle("/api/", apiH)
+	mux.Handle("/", webH)
+
+	cop := http.NewCrossOriginProtection()
+	return httpx.Chain(mux,
+		httpx.Trace,
+		httpx.Observe(a.Logger, httpx.NewMetrics(a.Reg)),
+		httpx.SecureHeaders(a.Cfg.SecureCookies()),
+		httpx.MaxBody(a.Cfg.MaxBody),
+		cop.Handler,
+	), nil
+}
+
+// Serve serves on ln until ctx ends, then stops accepting connections and
+// lets in-flight requests finish within the shutdown timeout.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	h, err := a.Handler()
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Logger.Info("baken is listening", slog.String("addr", ln.Addr().String()), slog.String("version", Version),
+		slog.String("database", string(a.DB.Dialect())), slog.Duration("startup", time.Since(a.Started)))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Logger.Info("shutting down: finishing in-flight requests", slog.Duration("timeout", a.Cfg.ShutdownTimeout))
+	sctx, cancel := context.WithTimeout(context.Background(), a.Cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	a.Logger.Info("stopped")
+	return nil
+}

@@ -1,0 +1,83 @@
+package audit
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/baken-nl/baken/internal/errs"
+	"github.com/baken-nl/baken/internal/policy"
+	"github.com/baken-nl/baken/internal/store"
+)
+
+// Viewer is the policy-checked way people read the processing log (the FG's
+// and beheerder's viewer, the API and `baken audit list`). Reading the log is
+// itself logged: who looked at whose trail is part of the trail.
+type Viewer struct {
+	db  *store.DB
+	log *Log
+}
+
+// NewViewer returns a Viewer.
+func NewViewer(db *store.DB, log *Log) *Viewer { return &Viewer{db: db, log: log} }
+
+// View is one record as shown to a reader, with the data subject decrypted.
+type View struct {
+	Record
+	Subject string `json:"dataSubjectId,omitempty"`
+}
+
+// Search returns records within the actor's scope (national: all; otherwise
+// records of actors from organisations in the actor's region), newest first,
+// with the cursor of the next page.
+func (v *Viewer) Search(ctx context.Context, actor policy.Subject, f Filter, subject string) ([]View, int64, error) {
+	var out []View
+	var next int64
+	err := v.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := policy.Require(actor, policy.ReadAudit, policy.Resource{}); err != nil {
+			return err
+		}
+		f.OrgIDs = nil
+		if !actor.National {
+			ids, err := orgsInRegion(ctx, tx, actor)
+			if err != nil {
+				return err
+			}
+			f.OrgIDs = ids
+		}
+		if subject != "" {
+			f.SubjectIdx = v.log.SubjectIndex(subject)
+		}
+		recs, n, err := List(ctx, tx, f)
+		if err != nil {
+			return err
+		}
+		next = n
+		for _, r := range recs {
+			s, err := v.log.DecryptSubject(r)
+			if err != nil {
+				s = "(?)"
+			}
+			out = append(out, View{Record: r, Subject: s})
+		}
+		return v.log.Write(ctx, tx, Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "audit.read",
+			ObjectType: "processing_log", Activity: ActivityAudit, Detail: "records: " + strconv.Itoa(len(out))})
+	})
+	return out, next, errs.Wrap(err, "search processing log")
+}
+
+func orgsInRegion(ctx context.Context, tx *store.Tx, actor policy.Subject) ([]string, error) {
+	rows, err := tx.Query(ctx, `SELECT id FROM organisations WHERE id = ? OR id = ? OR region_id = ?`, actor.OrgID, actor.RegionID, actor.RegionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -1,0 +1,24 @@
+package web
+
+import (
+	"log/slog"
+
+	"github.com/baken-nl/baken/internal/audit"
+	"github.com/baken-nl/baken/internal/auth"
+	"github.com/baken-nl/baken/internal/config"
+	"github.com/baken-nl/baken/internal/i18n"
+	"github.com/baken-nl/baken/internal/org"
+	"github.com/baken-nl/baken/internal/store"
+)
+
+// Deps are what the web pages need.
+type Deps struct {
+	Cfg     config.Config
+	Logger  *slog.Logger
+	DB      *store.DB
+	Auth    *auth.Service
+	Orgs    *org.Service
+	Viewer  *audit.Viewer
+	I18n    *i18n.Bundle
+	Version string
+}
