@@ -245,3 +245,13 @@ func NewID() string {
 	b[8] = (b[8] & 0x3f) | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
+
+// Backup writes a consistent copy of a SQLite database to path while it is
+// in use (VACUUM INTO). PostgreSQL deployments use pg_dump.
+func (d *DB) Backup(ctx context.Context, path string) error {
+	if d.dialect != SQLite {
+		return errors.New("backup: only for SQLite; use pg_dump for PostgreSQL")
+	}
+	_, err := d.sql.ExecContext(ctx, `VACUUM INTO ?`, path)
+	return err
+}
