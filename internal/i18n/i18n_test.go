@@ -59,3 +59,13 @@ func TestT(t *testing.T) {
 		t.Errorf("unknown key: %q", got)
 	}
 }
+
+func FuzzNegotiate(f *testing.F) {
+	f.Add("en-GB,en;q=0.9")
+	f.Add(";;,q=,")
+	f.Fuzz(func(t *testing.T, h string) {
+		if l := Negotiate(h); !Supported(l) {
+			t.Fatalf("Negotiate(%q) = %q", h, l)
+		}
+	})
+}
