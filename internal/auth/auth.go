@@ -117,12 +117,7 @@ func (s *Service) Login(ctx context.Context, email, pw, replaceCookie string) (c
 	var locked bool
 	var found bool
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		var until store.NullTime
-		err := tx.QueryRow(ctx, `SELECT locked_until FROM login_throttle WHERE key = ?`, key).Scan(&until)
-		if err != nil && !isNoRows(err) {
-			return err
-		}
-		locked = until.Valid && until.Time.After(tx.Now)
+		var err error
 		u, err = org.LoadUserByEmail(ctx, tx, email)
 		if err != nil && !errs.Is(err, errs.NotFound) {
 			return err
@@ -140,6 +135,22 @@ func (s *Service) Login(ctx context.Context, email, pw, replaceCookie string) (c
 	ok, _ := password.Check(pw, hash) // always pay the full cost
 	ok = ok && found && !u.Disabled && u.PasswordHash != ""
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+		// Whether the account key is locked is decided here, holding its
+		// throttle row, so that guesses sent at the same moment are counted
+		// one after another: no more than MaxFailures of them get an answer.
+		if _, err := tx.Exec(ctx, `INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 0, ?) ON CONFLICT (key) DO NOTHING`,
+			key, tx.Now); err != nil {
+			return err
+		}
+		forUpdate := ""
+		if tx.Dialect() == store.Postgres {
+			forUpdate = " FOR UPDATE"
+		}
+		var until store.NullTime
+		if err := tx.QueryRow(ctx, `SELECT locked_until FROM login_throttle WHERE key = ?`+forUpdate, key).Scan(&until); err != nil {
+			return err
+		}
+		locked = until.Valid && until.Time.After(tx.Now)
 		entry := audit.Entry{ActorID: u.ID, ActorOrgID: u.OrganisationID, Action: "auth.login", ObjectType: "user", ObjectID: u.ID,
 			Activity: audit.ActivitySecurity, Subject: u.ID, SubjectType: audit.SubjectUser}
 		if !found {
@@ -162,8 +173,9 @@ func (s *Service) Login(ctx context.Context, email, pw, replaceCookie string) (c
 		if _, err := tx.Exec(ctx, `DELETE FROM login_throttle WHERE key = ?`, key); err != nil {
 			return err
 		}
-		if id, _, ok := strings.Cut(replaceCookie, "."); ok && id != "" {
-			if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id = ?`, id); err != nil {
+		if id, secret, ok := strings.Cut(replaceCookie, "."); ok && id != "" {
+			// Only with the right secret: a session id alone ends nobody's session.
+			if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id = ? AND secret_hash = ?`, id, hashSecret(secret)); err != nil {
 				return err
 			}
 		}
@@ -232,6 +244,7 @@ func (s *Service) SessionUser(ctx context.Context, cookie string) (org.User, Ses
 	}
 	var u org.User
 	var sess Session
+	var expired bool
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		var hash string
 		var c, seen, exp store.Time
@@ -252,7 +265,9 @@ func (s *Service) SessionUser(ctx context.Context, cookie string) (org.User, Ses
 			if err != nil {
 				return err
 			}
-			return ErrNoSession
+			// Commit the removal (returning an error would roll it back).
+			expired = true
+			return nil
 		}
 		if u, err = org.LoadUser(ctx, tx, sess.UserID); err != nil {
 			return err
@@ -266,7 +281,7 @@ func (s *Service) SessionUser(ctx context.Context, cookie string) (org.User, Ses
 		}
 		return err
 	})
-	if errors.Is(err, ErrNoSession) {
+	if errors.Is(err, ErrNoSession) || err == nil && expired {
 		return org.User{}, Session{}, ErrNoSession
 	}
 	return u, sess, errs.Wrap(err, "session")

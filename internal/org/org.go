@@ -177,7 +177,9 @@ func (s *Service) CreateOrg(ctx context.Context, actor policy.Subject, in OrgInp
 		if err := policy.Require(actor, policy.ManageOrg, res); err != nil {
 			return err
 		}
-		if !actor.National && (in.Kind == Region || in.Kind == National) {
+		// Outside the national scope everything created must land in the
+		// actor's region: a partner without a region would be out of reach.
+		if !actor.National && (in.Kind == Region || in.Kind == National || in.RegionID == "") {
 			return errs.E(errs.Forbidden, "org.national_only")
 		}
 		if err := s.validateOrg(ctx, tx, in, ""); err != nil {
@@ -215,6 +217,14 @@ func (s *Service) UpdateOrg(ctx context.Context, actor policy.Subject, id string
 		}
 		if err := s.validateOrg(ctx, tx, in, id); err != nil {
 			return err
+		}
+		// Moving an organisation into another region needs the right to manage
+		// organisations there too: else a regional beheerder could move their own
+		// organisation, and with it their own scope, into any region.
+		if in.RegionID != cur.RegionID && in.RegionID != "" {
+			if err := policy.Require(actor, policy.ManageOrg, policy.Resource{RegionID: in.RegionID}); err != nil {
+				return err
+			}
 		}
 		if cur.Version != version {
 			return errs.E(errs.Conflict, "error.stale")

@@ -164,7 +164,7 @@ func (s *Service) CreateUser(ctx context.Context, actor policy.Subject, in UserI
 	var u User
 	// Hash outside the transaction: it is deliberately slow.
 	var hash string
-	if utf8.RuneCountInString(in.Password) >= password.MinLength && len(in.Password) <= password.MaxLength {
+	if n := utf8.RuneCountInString(in.Password); n >= password.MinLength && n <= password.MaxLength { // as checkPassword counts
 		var err error
 		if hash, err = password.Hash(in.Password, s.params); err != nil {
 			return u, errs.Wrap(err, "hash password")
@@ -228,7 +228,7 @@ func joinRoles(rs []policy.Role) string {
 func (s *Service) UpdateUser(ctx context.Context, actor policy.Subject, id string, version int, in UserInput) (User, error) {
 	in.normalise()
 	var hash string
-	if in.Password != "" && utf8.RuneCountInString(in.Password) >= password.MinLength && len(in.Password) <= password.MaxLength {
+	if n := utf8.RuneCountInString(in.Password); n >= password.MinLength && n <= password.MaxLength { // as checkPassword counts
 		var err error
 		if hash, err = password.Hash(in.Password, s.params); err != nil {
 			return User{}, errs.Wrap(err, "hash password")
@@ -292,7 +292,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor policy.Subject, id strin
 			}
 		}
 		if in.Disabled || hash != "" {
-			// A disabled account or a reset password ends every session and token.
+			// A disabled account or a reset password ends every session; disabling
+			// also revokes the API tokens (a reset leaves them: they are separate
+			// credentials, revoked on their own).
 			if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
 				return err
 			}

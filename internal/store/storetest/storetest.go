@@ -105,3 +105,17 @@ func randHex(n int) string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// EachDialect runs fn as the subtests "sqlite" and "postgres" without
+// opening a database, for tests that open their own (with New or NewWithClock).
+func EachDialect(t *testing.T, fn func(t *testing.T, d store.Dialect)) {
+	t.Helper()
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			if d == store.Postgres && os.Getenv(EnvPostgres) == "" {
+				t.Skip(EnvPostgres + " not set: PostgreSQL tests skipped")
+			}
+			fn(t, d)
+		})
+	}
+}
