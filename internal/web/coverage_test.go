@@ -1,0 +1,139 @@
+package web
+
+import (
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/baken-nl/baken/internal/i18n"
+	"github.com/baken-nl/baken/internal/org"
+	"github.com/baken-nl/baken/internal/policy"
+)
+
+// TestMain checks, after a full run, that the tests rendered every page
+// template at least once (goatcounter's TestTemplateExecution idea): a page
+// no test renders is a page whose breakage nobody would notice.
+func TestMain(m *testing.M) {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	onRender = func(name string) {
+		mu.Lock()
+		seen[name] = true
+		mu.Unlock()
+	}
+	flag.Parse()
+	code := m.Run()
+	full := flag.Lookup("test.run").Value.String() == "" && flag.Lookup("test.skip").Value.String() == "" && !testing.Short()
+	if code == 0 && full {
+		var missing []string
+		for _, name := range pageNames() {
+			if !seen[name] {
+				missing = append(missing, name)
+			}
+		}
+		if len(missing) > 0 {
+			fmt.Fprintf(os.Stderr, "FAIL: page templates never rendered by a test: %s\n", strings.Join(missing, ", "))
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+func pageNames() []string {
+	files, _ := fs.Glob(templateFS, "templates/pages/*.html")
+	var out []string
+	for _, f := range files {
+		out = append(out, strings.TrimSuffix(filepath.Base(f), ".html"))
+	}
+	return out
+}
+
+// keyUse finds catalog keys: {{t "key"}} / (t "key") in templates and
+// string literals of the form "web.…" in Go code.
+var (
+	tmplKeyRE = regexp.MustCompile(`(?:\{\{-?\s*|\(|\s)t\s+"([^"]+)"`)
+	dictKeyRE = regexp.MustCompile(`"(?:Label|Help|Caption)"\s+"([^"]+)"`)
+	goKeyRE   = regexp.MustCompile(`"((?:web|error|auth|field|user|org|password|token)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)"`)
+)
+
+// TestCatalogKeysExist fails on a key the templates or the Go code use that
+// is missing from either language.
+func TestCatalogKeysExist(t *testing.T) {
+	b := i18n.MustLoad()
+	used := map[string]string{} // key → where
+	err := fs.WalkDir(templateFS, "templates", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := templateFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, re := range []*regexp.Regexp{tmplKeyRE, dictKeyRE} {
+			for _, m := range re.FindAllStringSubmatch(string(data), -1) {
+				used[m[1]] = p
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	goFiles, _ := filepath.Glob("*.go")
+	for _, f := range goFiles {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range goKeyRE.FindAllStringSubmatch(string(data), -1) {
+			if strings.HasSuffix(m[1], ".") {
+				continue
+			}
+			used[m[1]] = f
+		}
+	}
+	// Keys the code builds: roles, kinds, locales, error titles.
+	for _, r := range policy.Roles {
+		used["role."+string(r)] = "policy.Roles"
+	}
+	for _, k := range org.Kinds {
+		used["kind."+string(k)] = "org.Kinds"
+	}
+	for _, l := range org.Locales {
+		used["web.locale."+l] = "org.Locales"
+	}
+	for code, status := range statusOf {
+		if status == 401 || code == "" {
+			continue // an unauthenticated page request is a redirect to the login
+		}
+		used[fmt.Sprintf("web.error.title.%d", status)] = "statusOf"
+	}
+	for _, k := range defaultKey {
+		used[k] = "defaultKey"
+	}
+	if len(used) < 100 {
+		t.Fatalf("found only %d keys: the scan is broken", len(used))
+	}
+	var keys []string
+	for k := range used {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, l := range i18n.Langs {
+			if !b.Has(l, k) {
+				t.Errorf("%s uses %q, missing from the %s catalog", used[k], k, l)
+			}
+		}
+	}
+}

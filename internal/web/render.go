@@ -1,0 +1,300 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/baken-nl/baken/internal/errs"
+	"github.com/baken-nl/baken/internal/i18n"
+	"github.com/baken-nl/baken/internal/org"
+	"github.com/baken-nl/baken/internal/policy"
+	"github.com/baken-nl/baken/internal/reqctx"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// templates holds, per language, every page parsed together with the layout
+// and the partials. Parsing once per language binds the `t` function to that
+// language, so templates write {{t "key"}}.
+type templates struct {
+	pages map[string]map[string]*template.Template // lang → page name → template
+	names []string                                 // page names, sorted
+}
+
+// onRender, when set (by the tests), hears the name of every page rendered.
+var onRender func(name string)
+
+func parseTemplates(b *i18n.Bundle, a *assets, tz *time.Location) (*templates, error) {
+	files, err := fs.Glob(templateFS, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, errors.New("no page templates")
+	}
+	ts := &templates{pages: map[string]map[string]*template.Template{}}
+	for _, f := range files {
+		ts.names = append(ts.names, strings.TrimSuffix(path.Base(f), ".html"))
+	}
+	for _, lang := range i18n.Langs {
+		base, err := template.New("layout.html").Funcs(funcs(b, lang, a, tz)).
+			ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+		if err != nil {
+			return nil, err
+		}
+		ts.pages[lang] = map[string]*template.Template{}
+		for i, f := range files {
+			t, err := template.Must(base.Clone()).ParseFS(templateFS, f)
+			if err != nil {
+				return nil, err
+			}
+			if t.Lookup("content") == nil {
+				return nil, fmt.Errorf("%s: defines no \"content\"", f)
+			}
+			ts.pages[lang][ts.names[i]] = t
+		}
+	}
+	return ts, nil
+}
+
+func funcs(b *i18n.Bundle, lang string, a *assets, tz *time.Location) template.FuncMap {
+	return template.FuncMap{
+		// t translates a catalog key into the page's language.
+		"t": func(key string, args ...any) string { return b.T(lang, key, args...) },
+		// asset is the content-hashed URL of a static file.
+		"asset": a.url,
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, errors.New("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(tz).Format("2006-01-02 15:04:05")
+		},
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(tz).Format("2006-01-02")
+		},
+		"tel":      telURL,
+		"roleKey":  func(r policy.Role) string { return "role." + string(r) },
+		"kindKey":  func(k org.Kind) string { return "kind." + string(k) },
+		"add":      func(a, b int) int { return a + b },
+		"activity": activityName,
+		"list":     func(xs ...string) []string { return xs },
+	}
+}
+
+// telURL makes a tel: link from a phone number ("" when it holds anything
+// but digits, spaces, dashes, brackets and a leading plus).
+func telURL(phone string) template.URL {
+	var b strings.Builder
+	for i, c := range phone {
+		switch {
+		case c >= '0' && c <= '9':
+			b.WriteRune(c)
+		case c == '+' && i == 0:
+			b.WriteRune(c)
+		case c == ' ' || c == '-' || c == '(' || c == ')':
+		default:
+			return ""
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return template.URL("tel:" + b.String())
+}
+
+// page is what the layout needs, plus the page's own data.
+type page struct {
+	Lang      string
+	Title     string // translated page title
+	User      *org.User
+	Nav       []navItem
+	CSRF      string
+	Self      string // this page's URL, where the language switch returns
+	RequestID string
+	Version   string
+	Notice    string // catalog key of a notice above the content
+	Data      any
+}
+
+type navItem struct {
+	Href, Key string
+	Current   bool
+}
+
+// nav lists the pages the subject may use, in this order.
+var nav = []struct {
+	href, key string
+	action    policy.Action
+}{
+	{"/", "web.nav.home", policy.UseApp},
+	{"/wie-is-wie", "web.nav.directory", policy.ReadOrg},
+	{"/beheer/organisaties", "web.nav.orgs", policy.ManageOrg},
+	{"/beheer/gebruikers", "web.nav.users", policy.ManageUser},
+	{"/logboek", "web.nav.log", policy.ReadAudit},
+	{"/account", "web.nav.account", policy.EditProfile},
+}
+
+func navFor(st *state, current string) []navItem {
+	if !st.signedIn() {
+		return nil
+	}
+	var out []navItem
+	for _, n := range nav {
+		res := policy.Resource{}
+		if n.action == policy.EditProfile {
+			res = policy.Resource{ID: st.user.ID, OwnerID: st.user.ID}
+		}
+		if !policy.Can(st.subject, n.action, res) {
+			continue
+		}
+		cur := current == n.href || n.href != "/" && strings.HasPrefix(current, n.href+"/")
+		out = append(out, navItem{Href: n.href, Key: n.key, Current: cur})
+	}
+	return out
+}
+
+// newPage starts a page with the layout's data filled in.
+func (s *Server) newPage(r *http.Request, titleKey string, data any) *page {
+	st := stateOf(r)
+	p := &page{Lang: st.lang, Title: s.d.I18n.T(st.lang, titleKey), CSRF: st.csrf,
+		RequestID: reqctx.RequestID(r.Context()), Version: s.d.Version, Data: data}
+	if st.signedIn() {
+		u := st.user
+		p.User = &u
+	}
+	if r.Method == http.MethodGet {
+		p.Self = safeNext(r.URL.RequestURI())
+	} else {
+		p.Self = safeNext(r.URL.Path)
+	}
+	p.Nav = navFor(st, r.URL.Path)
+	return p
+}
+
+// render executes a page into a buffer and then writes it, so that a
+// template failure never leaves half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) error {
+	t := s.tmpl.pages[p.Lang][name]
+	if t == nil {
+		t = s.tmpl.pages[i18n.Default][name]
+	}
+	if t == nil {
+		return fmt.Errorf("render: no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	if onRender != nil {
+		onRender(name)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", p.Lang)
+	h.Set("Vary", "Cookie, Accept-Language")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	if err != nil {
+		s.d.Logger.DebugContext(r.Context(), "write page", slog.Any("err", err))
+	}
+	return nil
+}
+
+// errorPage is the data of the error page.
+type errorPage struct {
+	Status  int
+	Message string // catalog key
+}
+
+var statusOf = map[errs.Code]int{
+	errs.Invalid:         http.StatusBadRequest,
+	errs.Unauthenticated: http.StatusUnauthorized,
+	errs.Forbidden:       http.StatusForbidden,
+	errs.NotFound:        http.StatusNotFound,
+	errs.Conflict:        http.StatusConflict,
+	errs.TooLarge:        http.StatusRequestEntityTooLarge,
+	errs.TooMany:         http.StatusTooManyRequests,
+	errs.Unavailable:     http.StatusServiceUnavailable,
+	errs.Internal:        http.StatusInternalServerError,
+}
+
+var defaultKey = map[errs.Code]string{
+	errs.Invalid:     "error.validation",
+	errs.Forbidden:   "error.forbidden",
+	errs.NotFound:    "error.not_found",
+	errs.Conflict:    "error.conflict",
+	errs.TooLarge:    "error.too_large",
+	errs.TooMany:     "error.too_many",
+	errs.Unavailable: "error.unavailable",
+	errs.Internal:    "error.internal",
+}
+
+// renderError is the one place that turns an error into a response: a
+// redirect to the login page for a missing session, else the error page
+// with the status of the error's code. Internal failures are logged with the
+// request id and shown only as "internal error" and that id.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	st := stateOf(r)
+	code := errs.CodeOf(err)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		code = errs.TooLarge
+	}
+	if code == errs.Unauthenticated {
+		s.redirectToLogin(w, r, st)
+		return
+	}
+	status, ok := statusOf[code]
+	if !ok {
+		code, status = errs.Internal, http.StatusInternalServerError
+	}
+	key := defaultKey[code]
+	if e := errs.As(err); e != nil && e.Key != "" && code != errs.Internal && code != errs.Unavailable && s.d.I18n.Has(st.lang, e.Key) {
+		key = e.Key
+	}
+	if status >= 500 {
+		s.d.Logger.ErrorContext(r.Context(), "page failed", slog.String("request_id", reqctx.RequestID(r.Context())),
+			slog.String("method", r.Method), slog.Int("status", status), slog.Any("err", err))
+	}
+	p := s.newPage(r, "web.error.title."+strconv.Itoa(status), errorPage{Status: status, Message: key})
+	if p.Title == "web.error.title."+strconv.Itoa(status) {
+		p.Title = s.d.I18n.T(st.lang, "web.error.title.other")
+	}
+	if rerr := s.render(w, r, status, "error", p); rerr != nil {
+		s.d.Logger.ErrorContext(r.Context(), "error page failed", slog.String("request_id", reqctx.RequestID(r.Context())), slog.Any("err", rerr))
+		http.Error(w, "internal error, request id "+reqctx.RequestID(r.Context()), http.StatusInternalServerError)
+	}
+}
+
+// panicPage renders the 500 page after a panic (httpx.Recover logged it).
+func (s *Server) panicPage(w http.ResponseWriter, r *http.Request) {
+	s.renderError(w, r, errs.E(errs.Internal, "error.internal"))
+}
