@@ -464,3 +464,21 @@ func (s *Service) ChangePassword(ctx context.Context, actor policy.Subject, keep
 	})
 	return errs.Wrap(err, "change password")
 }
+
+// CountUsers returns how many accounts lie within the actor's scope. It
+// reads no personal data, so it writes no processing-log record.
+func (s *Service) CountUsers(ctx context.Context, actor policy.Subject) (int, error) {
+	var n int
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+		if err := policy.Require(actor, policy.ManageUser, policy.Resource{}); err != nil {
+			return err
+		}
+		q, args := `SELECT count(*)`+userFrom, []any{}
+		if !actor.National {
+			q += " WHERE (o.id = ? OR o.id = ? OR o.region_id = ?)"
+			args = append(args, actor.OrgID, actor.RegionID, actor.RegionID)
+		}
+		return tx.QueryRow(ctx, q, args...).Scan(&n)
+	})
+	return n, errs.Wrap(err, "count users")
+}

@@ -700,3 +700,23 @@ func TestChangePassword(t *testing.T) {
 		f.verifyLog(t)
 	})
 }
+
+func TestCountUsersInScopeWithoutLogging(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		before := f.count(t, "processing_log", "1 = 1")
+		n, err := f.svc.CountUsers(f.ctx, f.natAdmin.Subject())
+		if err != nil || n != 4 {
+			t.Fatalf("national count: %d %v", n, err)
+		}
+		n, err = f.svc.CountUsers(f.ctx, f.noordAdmin.Subject())
+		if err != nil || n != 2 { // the Groningen beheerder and signaleerder
+			t.Fatalf("Noord count: %d %v", n, err)
+		}
+		if _, err := f.svc.CountUsers(f.ctx, f.signaleerder.Subject()); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("signaleerder count: %v", err)
+		}
+		if after := f.count(t, "processing_log", "1 = 1"); after != before {
+			t.Fatalf("counting wrote %d processing-log records", after-before)
+		}
+	})
+}

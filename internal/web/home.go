@@ -68,7 +68,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		hp.OrgCount = len(orgs)
 	}
 	if policy.Can(st.subject, policy.ManageUser, policy.Resource{}) {
-		_, total, err := s.d.Orgs.ListUsers(ctx, st.subject, org.UserFilter{Limit: 1})
+		total, err := s.d.Orgs.CountUsers(ctx, st.subject)
 		if err != nil {
 			return err
 		}

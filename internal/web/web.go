@@ -124,7 +124,14 @@ func newServer(d Deps) (*Server, http.Handler, error) {
 	}
 	// The state holder goes in first so that the panic page can still speak
 	// the user's language.
-	return s, withState(httpx.Recover(d.Logger, s.panicPage)(mux)), nil
+	// Go's cross-origin protection refuses unsafe cross-site requests before
+	// any handler runs; the refusal gets the same 403 page as a bad CSRF token.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpx.SetRoute(r, "cross-origin refused")
+		s.renderError(w, r, errCSRF)
+	}))
+	return s, withState(httpx.Recover(d.Logger, s.panicPage)(cop.Handler(mux))), nil
 }
 
 // notFound answers every unknown route.
