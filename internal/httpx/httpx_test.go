@@ -1,0 +1,99 @@
+package httpx
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/baken-nl/baken/internal/reqctx"
+)
+
+func TestSecureHeaders(t *testing.T) {
+	for _, tls := range []bool{false, true} {
+		rec := httptest.NewRecorder()
+		SecureHeaders(tls)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		h := rec.Header()
+		csp := h.Get("Content-Security-Policy")
+		if strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "script-src 'self'") {
+			t.Errorf("CSP %q", csp)
+		}
+		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") == "" || h.Get("Cache-Control") != "no-store" {
+			t.Errorf("headers %v", h)
+		}
+		if (h.Get("Strict-Transport-Security") != "") != tls {
+			t.Errorf("HSTS with tls=%v: %q", tls, h.Get("Strict-Transport-Security"))
+		}
+	}
+}
+
+func TestTraceTakesValidTraceparent(t *testing.T) {
+	var seen reqctx.Trace
+	h := Trace(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen = reqctx.From(r.Context()) }))
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if seen.TraceID != "4bf92f3577b34da6a3ce929d0e0e4736" || rec.Header().Get("X-Request-Id") != seen.TraceID || seen.SpanID == "00f067aa0ba902b7" {
+		t.Fatalf("trace %+v, header %q", seen, rec.Header().Get("X-Request-Id"))
+	}
+	req.Header.Set("traceparent", "nonsense")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	if len(seen.TraceID) != 32 || seen.TraceID == "4bf92f3577b34da6a3ce929d0e0e4736" {
+		t.Fatalf("malformed traceparent taken over: %+v", seen)
+	}
+}
+
+func TestMaxBody(t *testing.T) {
+	var readErr error
+	h := MaxBody(10)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, readErr = io.ReadAll(r.Body) }))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/", strings.NewReader("0123456789abc")))
+	var mbe *http.MaxBytesError
+	if readErr == nil || !asMaxBytes(readErr, &mbe) {
+		t.Fatalf("oversized body read without error: %v", readErr)
+	}
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/", strings.NewReader("0123456789")))
+	if readErr != nil {
+		t.Fatalf("body at the limit refused: %v", readErr)
+	}
+}
+
+func asMaxBytes(err error, target **http.MaxBytesError) bool {
+	e, ok := err.(*http.MaxBytesError)
+	*target = e
+	return ok
+}
+
+// TestObserveLogsRouteNotPath: access logs carry the route pattern, never the
+// raw path or query (which could hold personal data).
+func TestObserveLogsRouteNotPath(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	m := NewMetrics(prometheus.NewRegistry())
+	h := Trace(Observe(logger, m)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		SetRoute(r, "GET /things/{id}")
+		w.WriteHeader(http.StatusTeapot)
+	})))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/things/Jan-de-Vries?naam=Jan", nil))
+	line := buf.String()
+	if strings.Contains(line, "Jan") || !strings.Contains(line, `"route":"GET /things/{id}"`) || !strings.Contains(line, `"status":418`) || !strings.Contains(line, `"request_id":"`) {
+		t.Fatalf("log line: %s", line)
+	}
+}
+
+func TestRecover(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&buf, nil))
+	h := Recover(logger, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500); io.WriteString(w, "sorry") })(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("boom") }))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != 500 || rec.Body.String() != "sorry" || !strings.Contains(buf.String(), "boom") {
+		t.Fatalf("recover: %d %q log %q", rec.Code, rec.Body.String(), buf.String())
+	}
+}
