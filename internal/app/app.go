@@ -25,7 +25,6 @@ import (
 	"github.com/baken-nl/baken/internal/httpx"
 	"github.com/baken-nl/baken/internal/i18n"
 	"github.com/baken-nl/baken/internal/org"
-	"github.com/baken-nl/baken/internal/reqctx"
 	"github.com/baken-nl/baken/internal/store"
 	"github.com/baken-nl/baken/internal/web"
 )
@@ -139,17 +138,9 @@ func (a *App) Handler() (http.Handler, error) {
 		httpx.SetRoute(r, "GET /metrics")
 		metrics.ServeHTTP(w, r)
 	})
-	// The web pages apply Go's cross-origin protection themselves (with their
-	// 403 page); the API answers only Bearer tokens, which a browser never
-	// attaches on its own, and gets it here with a problem+json refusal.
-	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		httpx.SetRoute(r, "cross-origin refused")
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.WriteHeader(http.StatusForbidden)
-		fmt.Fprintf(w, `{"type":"about:blank","title":"Forbidden","status":403,"detail":"cross-origin request refused","requestId":%q}`, reqctx.RequestID(r.Context()))
-	}))
-	mux.Handle("/api/", cop.Handler(apiH))
+	// Both surfaces apply Go's cross-origin protection themselves, each
+	// refusing with its own error format (the 403 page, problem+json).
+	mux.Handle("/api/", apiH)
 	mux.Handle("/", webH)
 
 	return httpx.Chain(mux,

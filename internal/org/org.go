@@ -212,11 +212,29 @@ func (s *Service) UpdateOrg(ctx context.Context, actor policy.Subject, id string
 		if err := policy.Require(actor, policy.ManageOrg, cur.Resource()); err != nil {
 			return err
 		}
-		if in.Kind != cur.Kind {
-			return &errs.Error{Code: errs.Invalid, Key: "error.validation", Fields: []errs.FieldError{{Field: "kind", Key: "org.kind.immutable"}}}
+		// The kind cannot change: check the rest as the kind it is, and
+		// report a missing or changed kind with every other error at once.
+		kindKey := ""
+		switch in.Kind {
+		case cur.Kind:
+		case "":
+			kindKey = "field.required"
+		default:
+			kindKey = "org.kind.immutable"
 		}
-		if err := s.validateOrg(ctx, tx, in, id); err != nil {
-			return err
+		in.Kind = cur.Kind
+		if err := s.validateOrg(ctx, tx, in, id); err != nil || kindKey != "" {
+			e := errs.As(err)
+			if err != nil && e == nil {
+				return err
+			}
+			if e == nil {
+				e = &errs.Error{Code: errs.Invalid, Key: "error.validation"}
+			}
+			if kindKey != "" {
+				e.Fields = append([]errs.FieldError{{Field: "kind", Key: kindKey}}, e.Fields...)
+			}
+			return e
 		}
 		// Moving an organisation into another region needs the right to manage
 		// organisations there too: else a regional beheerder could move their own

@@ -187,10 +187,16 @@ func TestUpdateOrg(t *testing.T) {
 			k.Kind = org.Partner
 			_, err := f.svc.UpdateOrg(f.ctx, org.System, f.assen.ID, 2, k)
 			wantFields(t, err, errs.Invalid, "kind:org.kind.immutable")
+			// Reported together with every other error.
 			k.Kind = org.Region
 			k.RegionID = ""
+			k.Name = ""
 			_, err = f.svc.UpdateOrg(f.ctx, org.System, f.assen.ID, 2, k)
-			wantFields(t, err, errs.Invalid, "kind:org.kind.immutable")
+			wantFields(t, err, errs.Invalid, "kind:org.kind.immutable", "name:field.required", "regionId:org.region.required")
+			k = in
+			k.Kind = ""
+			_, err = f.svc.UpdateOrg(f.ctx, org.System, f.assen.ID, 2, k)
+			wantFields(t, err, errs.Invalid, "kind:field.required")
 		})
 		t.Run("all validation errors", func(t *testing.T) {
 			bad := in

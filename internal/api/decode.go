@@ -1,0 +1,264 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/baken-nl/baken/internal/errs"
+)
+
+// maxJSONBody caps an API request body (the app-wide cap may be larger: API
+// bodies are small forms, never files).
+const maxJSONBody = 256 << 10
+
+// readJSON checks that r carries a JSON body and decodes it strictly into dst,
+// a pointer to a struct (see decodeJSON).
+func (a *API) readJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	if err := checkJSONContentType(r.Header.Get("Content-Type")); err != nil {
+		return err
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.maxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return errs.E(errs.TooLarge, "error.too_large")
+		}
+		return &problemError{status: http.StatusBadRequest, code: errs.Invalid, key: "api.body.unreadable"}
+	}
+	return decodeJSON(data, dst)
+}
+
+// checkJSONContentType accepts application/json, with at most a UTF-8 charset.
+func checkJSONContentType(ct string) error {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err == nil && mt == "application/json" {
+		cs, ok := params["charset"]
+		if len(params) == 0 || len(params) == 1 && ok && strings.EqualFold(cs, "utf-8") {
+			return nil
+		}
+	}
+	return &problemError{status: http.StatusUnsupportedMediaType, code: codeUnsupportedMediaType, key: "api.media_type"}
+}
+
+// decodeJSON decodes one JSON object into dst, a pointer to a struct, more
+// strictly than encoding/json: the body must be valid UTF-8 and hold exactly
+// one object; member names must match a field's json name exactly (not
+// case-insensitively) and may not repeat. A syntax error names its line and
+// column. Every unknown member and every value of the wrong type is reported,
+// all at once, as an Invalid error with one field error each.
+func decodeJSON(data []byte, dst any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return bodyError("api.body.empty")
+	}
+	if !utf8.Valid(data) {
+		return bodyError("api.body.utf8")
+	}
+	// First the whole value, for exact syntax error positions and to find
+	// anything after it.
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var whole json.RawMessage
+	if err := dec.Decode(&whole); err != nil {
+		return syntaxError(data, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return bodyError("api.body.trailing")
+	}
+	// Then its members, one by one (the syntax is known to be right).
+	dec = json.NewDecoder(bytes.NewReader(whole))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return bodyError("api.body.object")
+	}
+	type member struct {
+		name string
+		raw  json.RawMessage
+	}
+	var members []member
+	seen := map[string]bool{}
+	var v errs.Validation
+	for dec.More() {
+		tok, err := dec.Token()
+		name, ok := tok.(string)
+		if err != nil || !ok {
+			return syntaxError(data, err) // cannot happen after Decode
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return syntaxError(data, err) // cannot happen after Decode
+		}
+		if seen[name] {
+			if !v.Has(name) {
+				v.Add(name, "api.field.duplicate")
+			}
+			continue
+		}
+		seen[name] = true
+		members = append(members, member{name, raw})
+	}
+	fields := jsonFields(reflect.ValueOf(dst).Elem())
+	for _, m := range members {
+		f, ok := fields[m.name]
+		if !ok {
+			v.Add(m.name, "api.field.unknown")
+			continue
+		}
+		fd := json.NewDecoder(bytes.NewReader(m.raw))
+		fd.DisallowUnknownFields()
+		if err := fd.Decode(f.Addr().Interface()); err != nil {
+			f.SetZero()
+			v.Add(m.name, "api.field.type")
+		}
+	}
+	return v.Err()
+}
+
+// jsonFields maps the json names of the exported fields of struct value s
+// (embedded structs flattened) to the fields.
+func jsonFields(s reflect.Value) map[string]reflect.Value {
+	out := map[string]reflect.Value{}
+	t := s.Type()
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		tag := sf.Tag.Get("json")
+		name, _, _ := strings.Cut(tag, ",")
+		if sf.Anonymous && tag == "" && sf.Type.Kind() == reflect.Struct {
+			for k, v := range jsonFields(s.Field(i)) {
+				out[k] = v
+			}
+			continue
+		}
+		if !sf.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = sf.Name
+		}
+		out[name] = s.Field(i)
+	}
+	return out
+}
+
+func bodyError(key string, args ...any) error {
+	return &problemError{status: http.StatusBadRequest, code: errs.Invalid, key: key, args: args}
+}
+
+// syntaxError turns an error of decoding the first value of data into a
+// 400 naming the line and column.
+func syntaxError(data []byte, err error) error {
+	var se *json.SyntaxError
+	offset := int64(len(data)) // io.ErrUnexpectedEOF: the input ended early
+	if errors.As(err, &se) {
+		offset = se.Offset - 1 // the offending character is the last one read
+	}
+	line, col := position(data, offset)
+	return bodyError("api.body.syntax", line, col)
+}
+
+// position returns the 1-based line and column (in characters) of byte offset.
+func position(data []byte, offset int64) (line, col int) {
+	offset = min(max(offset, 0), int64(len(data)))
+	before := data[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	if i := bytes.LastIndexByte(before, '\n'); i >= 0 {
+		before = before[i+1:]
+	}
+	return line, utf8.RuneCount(before) + 1
+}
+
+// query reads the query string of a request: only the named parameters are
+// allowed, each at most once; problems are collected in v.
+type query struct {
+	vals url.Values
+	v    errs.Validation
+}
+
+// parseQuery parses r's query string against the allowed parameter names.
+// A data subject id is refused with its own message: personal data never
+// goes in a URL (it would end up in proxy and browser histories).
+func parseQuery(r *http.Request, allowed ...string) *query {
+	q := &query{}
+	vals, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		q.v.Add("query", "api.param.malformed")
+		return q
+	}
+	q.vals = vals
+	for name, vs := range vals {
+		switch {
+		case !contains(allowed, name):
+			key := "api.param.unknown"
+			if name == "dataSubjectId" {
+				key = "api.param.personal_data"
+			}
+			q.v.Add(name, key)
+		case len(vs) > 1:
+			q.v.Add(name, "api.param.repeated")
+		}
+	}
+	return q
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// str returns a text parameter of at most maxLen characters.
+func (q *query) str(name string, maxLen int) string {
+	s := q.vals.Get(name)
+	if utf8.RuneCountInString(s) > maxLen && !q.v.Has(name) {
+		q.v.Add(name, "field.too_long")
+		return ""
+	}
+	return s
+}
+
+// int returns an integer parameter within [lo, hi], def when absent.
+func (q *query) int(name string, lo, hi, def int64) int64 {
+	s := q.vals.Get(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < lo || n > hi {
+		if !q.v.Has(name) {
+			q.v.Add(name, "api.param.range")
+		}
+		return def
+	}
+	return n
+}
+
+// time returns an RFC 3339 date-time parameter, the zero time when absent.
+func (q *query) time(name string) time.Time {
+	t, ok := parseTime(q.vals.Get(name))
+	if !ok && !q.v.Has(name) {
+		q.v.Add(name, "api.field.datetime")
+	}
+	return t
+}
+
+// parseTime parses an RFC 3339 date-time; "" is the zero time.
+func parseTime(s string) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, true
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t, true
+}
