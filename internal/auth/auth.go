@@ -66,11 +66,7 @@ type Service struct {
 func NewService(db *store.DB, log *audit.Log, keys *fieldcrypt.Keyring, cfg Config) (*Service, error) {
 	cfg.defaults()
 	// The hash unknown users are checked against, so that they take as long as known ones.
-	dummy, err := password.Hash("baken-dummy-password-for-timing", cfg.Params)
-	if err != nil {
-		return nil, err
-	}
-	return &Service{db: db, log: log, keys: keys, cfg: cfg, dummyHash: dummy}, nil
+	return &Service{db: db, log: log, keys: keys, cfg: cfg, dummyHash: password.Dummy(cfg.Params)}, nil
 }
 
 // Config returns the effective configuration.
@@ -244,8 +240,10 @@ func (s *Service) SessionUser(ctx context.Context, cookie string) (org.User, Ses
 	}
 	var u org.User
 	var sess Session
-	var expired bool
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
+	var expired, touch bool
+	// Read on the read pool; write only when the session must go or its
+	// last-seen time is more than a minute old.
+	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
 		var hash string
 		var c, seen, exp store.Time
 		err := tx.QueryRow(ctx, `SELECT secret_hash, user_id, created_at, last_seen_at, expires_at FROM sessions WHERE id = ?`, id).
@@ -261,11 +259,6 @@ func (s *Service) SessionUser(ctx context.Context, cookie string) (org.User, Ses
 			return ErrNoSession
 		}
 		if !tx.Now.Before(sess.ExpiresAt) || tx.Now.Sub(sess.LastSeenAt) >= s.cfg.IdleTimeout {
-			_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id = ?`, id)
-			if err != nil {
-				return err
-			}
-			// Commit the removal (returning an error would roll it back).
 			expired = true
 			return nil
 		}
@@ -275,16 +268,36 @@ func (s *Service) SessionUser(ctx context.Context, cookie string) (org.User, Ses
 		if u.Disabled {
 			return ErrNoSession
 		}
-		if tx.Now.Sub(sess.LastSeenAt) >= touchEvery {
-			sess.LastSeenAt = tx.Now
-			_, err = tx.Exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, tx.Now, id)
-		}
-		return err
+		touch = tx.Now.Sub(sess.LastSeenAt) >= touchEvery
+		return nil
 	})
-	if errors.Is(err, ErrNoSession) || err == nil && expired {
+	if errors.Is(err, ErrNoSession) {
 		return org.User{}, Session{}, ErrNoSession
 	}
-	return u, sess, errs.Wrap(err, "session")
+	if err != nil {
+		return org.User{}, Session{}, errs.Wrap(err, "session")
+	}
+	if expired {
+		err := s.db.Tx(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id = ?`, id)
+			return err
+		})
+		if err != nil {
+			return org.User{}, Session{}, errs.Wrap(err, "end session")
+		}
+		return org.User{}, Session{}, ErrNoSession
+	}
+	if touch {
+		err := s.db.Tx(ctx, func(tx *store.Tx) error {
+			sess.LastSeenAt = tx.Now
+			_, err := tx.Exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?`, tx.Now, id, tx.Now)
+			return err
+		})
+		if err != nil {
+			return org.User{}, Session{}, errs.Wrap(err, "touch session")
+		}
+	}
+	return u, sess, nil
 }
 
 // Logout ends the session of a cookie (a no-op for an unknown one).

@@ -136,8 +136,10 @@ func (s *Service) TokenUser(ctx context.Context, secret string) (org.User, error
 		return org.User{}, ErrBadToken
 	}
 	var u org.User
-	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		var id, userID string
+	var id string
+	var touch bool
+	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
+		var userID string
 		var used store.NullTime
 		err := tx.QueryRow(ctx, `SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL`, hashSecret(secret)).
 			Scan(&id, &userID, &used)
@@ -153,11 +155,15 @@ func (s *Service) TokenUser(ctx context.Context, secret string) (org.User, error
 		if u.Disabled {
 			return ErrBadToken
 		}
-		if !used.Valid || tx.Now.Sub(used.Time) >= touchEvery {
-			_, err = tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, tx.Now, id)
-		}
-		return err
+		touch = !used.Valid || tx.Now.Sub(used.Time) >= touchEvery
+		return nil
 	})
+	if err == nil && touch {
+		err = s.db.Tx(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)`, tx.Now, id, tx.Now.Add(-touchEvery))
+			return err
+		})
+	}
 	if errs.Is(err, errs.Unauthenticated) {
 		return org.User{}, ErrBadToken
 	}

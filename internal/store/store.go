@@ -32,6 +32,7 @@ type Clock func() time.Time
 // DB is an open Baken database.
 type DB struct {
 	sql     *sql.DB
+	ro      *sql.DB // SQLite: a pool of deferred, query-only connections for ReadTx
 	dialect Dialect
 	clock   Clock
 	path    string // SQLite file path, for backups
@@ -81,16 +82,36 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 		db.SetMaxOpenConns(8)
 		db.SetMaxIdleConns(8)
 		d.sql = db
+		// Reads run on their own pool: deferred transactions on query-only
+		// connections, which WAL lets run beside the one writer.
+		ro, err := sql.Open("sqlite", sqliteDSNReadOnly(path))
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		ro.SetMaxOpenConns(16)
+		ro.SetMaxIdleConns(16)
+		d.ro = ro
 	default:
 		return nil, fmt.Errorf("unsupported database %q: use sqlite:PATH or postgres://…", redactURL(dbURL))
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := d.sql.PingContext(pctx); err != nil {
-		d.sql.Close()
+		d.Close()
 		return nil, fmt.Errorf("database %s not reachable: %w", redactURL(dbURL), err)
 	}
 	return d, nil
+}
+
+func sqliteDSNReadOnly(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "query_only(1)")
+	q.Set("_txlock", "deferred")
+	q.Set("_time_format", "sqlite")
+	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
 }
 
 func sqliteDSN(path string) string {
@@ -128,8 +149,13 @@ func (d *DB) Now() time.Time { return d.clock().UTC().Truncate(time.Microsecond)
 // SQL exposes the pool for health checks and metrics.
 func (d *DB) SQL() *sql.DB { return d.sql }
 
-// Close closes the pool.
-func (d *DB) Close() error { return d.sql.Close() }
+// Close closes the pools.
+func (d *DB) Close() error {
+	if d.ro != nil {
+		d.ro.Close()
+	}
+	return d.sql.Close()
+}
 
 // Ping checks that the database answers.
 func (d *DB) Ping(ctx context.Context) error { return d.sql.PingContext(ctx) }
@@ -170,6 +196,22 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		}
 	}()
 	return fn(tx)
+}
+
+// ReadTx runs fn in a read-only transaction: on SQLite on the query-only
+// pool, so reads do not queue behind the writer; on PostgreSQL as READ ONLY.
+// Anything that must be logged in the processing log is a write: use Tx.
+func (d *DB) ReadTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	pool, opts := d.sql, &sql.TxOptions{ReadOnly: true}
+	if d.ro != nil {
+		pool, opts = d.ro, nil
+	}
+	stx, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer stx.Rollback()
+	return fn(&Tx{tx: stx, dialect: d.dialect, Now: d.Now()})
 }
 
 // AfterCommit registers f to run after a successful commit.

@@ -43,6 +43,21 @@ func Hash(pw string, p Params) (string, error) {
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
+// Dummy returns a PHC string with params p that no password matches, for
+// checking unknown users at the same cost as known ones. Nothing is hashed
+// to make it: the cost is paid when it is checked.
+func Dummy(p Params) string {
+	salt, key := make([]byte, 16), make([]byte, 32)
+	if _, err := rand.Read(salt); err != nil {
+		panic(err)
+	}
+	if _, err := rand.Read(key); err != nil {
+		panic(err)
+	}
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+}
+
 var errFormat = errors.New("password: not an argon2id hash")
 
 // Check reports whether pw matches the PHC string, in constant time.
