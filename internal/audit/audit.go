@@ -6,7 +6,6 @@ package audit
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -109,7 +108,7 @@ func (l *Log) Write(ctx context.Context, tx *store.Tx, e Entry) error {
 	tr := reqctx.From(ctx)
 	r := Record{
 		Seq:          headSeq + 1,
-		ID:           newID(),
+		ID:           store.NewID(),
 		OccurredAt:   tx.Now,
 		ActorID:      e.ActorID,
 		ActorOrgID:   e.ActorOrgID,
@@ -322,14 +321,4 @@ func List(ctx context.Context, tx *store.Tx, f Filter) ([]Record, int64, error) 
 		next = out[limit-1].Seq
 	}
 	return out, next, nil
-}
-
-func newID() string {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	b[6] = (b[6] & 0x0f) | 0x40
-	b[8] = (b[8] & 0x3f) | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }

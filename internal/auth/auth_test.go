@@ -9,6 +9,7 @@ import (
 	"github.com/baken-nl/baken/internal/audit"
 	"github.com/baken-nl/baken/internal/auth"
 	"github.com/baken-nl/baken/internal/store"
+	"github.com/baken-nl/baken/internal/store/storetest"
 )
 
 // 15 random bytes for the id, 32 for the secret, lower-case base32 without padding.
@@ -48,7 +49,7 @@ func TestLogin(t *testing.T) {
 		}
 
 		// Only a hash of the secret is stored.
-		if hits := dbContains(t, f.ctx, f.db, m[2]); len(hits) > 0 {
+		if hits := storetest.Find(t, f.db, m[2]); len(hits) > 0 {
 			t.Errorf("the session secret is stored in %v", hits)
 		}
 		var hash string
@@ -60,7 +61,7 @@ func TestLogin(t *testing.T) {
 		if !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(hash) {
 			t.Errorf("secret_hash = %q, want a SHA-256 in hex", hash)
 		}
-		if hits := dbContains(t, f.ctx, f.db, testPassword); len(hits) > 0 {
+		if hits := storetest.Find(t, f.db, testPassword); len(hits) > 0 {
 			t.Errorf("the password is stored in %v", hits)
 		}
 		f.verifyLog(t)
@@ -152,7 +153,7 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 		// The unknown address is kept only encrypted: it appears nowhere in
 		// plain text, not in the processing log and not in the throttle table.
 		for _, s := range []string{unknown, "onbekend.persoon", "example.nl"} {
-			if hits := dbContains(t, f.ctx, f.db, s); len(hits) > 0 {
+			if hits := storetest.Find(t, f.db, s); len(hits) > 0 {
 				t.Errorf("%q is stored in plain text in %v", s, hits)
 			}
 		}

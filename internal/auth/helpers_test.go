@@ -2,10 +2,6 @@ package auth_test
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,28 +15,6 @@ import (
 	"github.com/baken-nl/baken/internal/store"
 	"github.com/baken-nl/baken/internal/store/storetest"
 )
-
-// testClock is an injected clock: tests move time on instead of sleeping.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *testClock {
-	return &testClock{now: time.Date(2026, 3, 2, 9, 0, 0, 123456000, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 const testPassword = "correct horse battery staple"
 
@@ -60,7 +34,7 @@ var testConfig = auth.Config{
 type fixture struct {
 	ctx  context.Context
 	db   *store.DB
-	clk  *testClock
+	clk  *storetest.Clock
 	keys *fieldcrypt.Keyring
 	log  *audit.Log
 	org  *org.Service
@@ -81,12 +55,12 @@ func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
 func eachWith(t *testing.T, cfg auth.Config, fn func(t *testing.T, f *fixture)) {
 	t.Helper()
 	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
-		clk := newClock()
+		clk := storetest.NewClock()
 		fn(t, newFixture(t, storetest.NewWithClock(t, d, clk.Now), clk, cfg))
 	})
 }
 
-func newFixture(t testing.TB, db *store.DB, clk *testClock, cfg auth.Config) *fixture {
+func newFixture(t testing.TB, db *store.DB, clk *storetest.Clock, cfg auth.Config) *fixture {
 	t.Helper()
 	keys, err := fieldcrypt.New(fieldcrypt.Generate())
 	if err != nil {
@@ -208,77 +182,4 @@ func wantCode(t testing.TB, err error, code errs.Code) {
 	if got := errs.CodeOf(err); got != code {
 		t.Fatalf("error = %v (code %q), want code %q", err, got, code)
 	}
-}
-
-// dbContains returns "table.column" for every place in the database whose
-// text contains needle (case-insensitively).
-func dbContains(t testing.TB, ctx context.Context, db *store.DB, needle string) []string {
-	t.Helper()
-	var hits []string
-	err := db.Tx(ctx, func(tx *store.Tx) error {
-		q := `SELECT name FROM sqlite_master WHERE type = 'table'`
-		if db.Dialect() == store.Postgres {
-			q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`
-		}
-		tables, err := queryStrings(ctx, tx, q)
-		if err != nil {
-			return err
-		}
-		if len(tables) < 5 {
-			return fmt.Errorf("found only tables %v", tables)
-		}
-		for _, tb := range tables {
-			rows, err := tx.Query(ctx, `SELECT * FROM `+tb)
-			if err != nil {
-				return err
-			}
-			cols, _ := rows.Columns()
-			for rows.Next() {
-				vals := make([]any, len(cols))
-				ptrs := make([]any, len(cols))
-				for i := range vals {
-					ptrs[i] = &vals[i]
-				}
-				if err := rows.Scan(ptrs...); err != nil {
-					rows.Close()
-					return err
-				}
-				for i, v := range vals {
-					s := fmt.Sprint(v)
-					if b, ok := v.([]byte); ok {
-						s = string(b)
-					}
-					if strings.Contains(strings.ToLower(s), strings.ToLower(needle)) {
-						hits = append(hits, tb+"."+cols[i])
-					}
-				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return hits
-}
-
-func queryStrings(ctx context.Context, tx *store.Tx, q string) ([]string, error) {
-	rows, err := tx.Query(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s sql.NullString
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s.String)
-	}
-	return out, rows.Err()
 }

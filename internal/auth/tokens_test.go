@@ -11,6 +11,7 @@ import (
 	"github.com/baken-nl/baken/internal/auth"
 	"github.com/baken-nl/baken/internal/errs"
 	"github.com/baken-nl/baken/internal/policy"
+	"github.com/baken-nl/baken/internal/store/storetest"
 )
 
 // "bkn_" and 32 random bytes in lower-case base32.
@@ -33,7 +34,7 @@ func TestCreateToken(t *testing.T) {
 		}
 		// Stored only as a hash: neither the secret nor its unshown part is in the database.
 		for _, s := range []string{secret, secret[len(tok.Prefix):]} {
-			if hits := dbContains(t, f.ctx, f.db, s); len(hits) > 0 {
+			if hits := storetest.Find(t, f.db, s); len(hits) > 0 {
 				t.Errorf("token secret stored in %v", hits)
 			}
 		}

@@ -2,13 +2,8 @@ package org_test
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"slices"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/baken-nl/baken/internal/audit"
 	"github.com/baken-nl/baken/internal/auth"
@@ -21,28 +16,6 @@ import (
 	"github.com/baken-nl/baken/internal/store/storetest"
 )
 
-// testClock is an injected clock: tests move time on instead of sleeping.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *testClock {
-	return &testClock{now: time.Date(2026, 3, 2, 9, 0, 0, 123456000, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 const testPassword = "correct horse battery staple"
 
 // fixture is a small country: a national team, region Noord with the
@@ -52,7 +25,7 @@ const testPassword = "correct horse battery staple"
 type fixture struct {
 	ctx  context.Context
 	db   *store.DB
-	clk  *testClock
+	clk  *storetest.Clock
 	log  *audit.Log
 	svc  *org.Service
 	auth *auth.Service
@@ -67,13 +40,13 @@ type fixture struct {
 func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	t.Helper()
 	storetest.EachDialect(t, func(t *testing.T, d store.Dialect) {
-		clk := newClock()
+		clk := storetest.NewClock()
 		f := newFixture(t, storetest.NewWithClock(t, d, clk.Now), clk)
 		fn(t, f)
 	})
 }
 
-func newFixture(t *testing.T, db *store.DB, clk *testClock) *fixture {
+func newFixture(t *testing.T, db *store.DB, clk *storetest.Clock) *fixture {
 	t.Helper()
 	keys, err := fieldcrypt.New(fieldcrypt.Generate())
 	if err != nil {
@@ -262,77 +235,4 @@ func (f *fixture) breakLogHead(t *testing.T) (restore func()) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// dbContains returns "table.column" for every place in the database whose
-// text contains needle.
-func dbContains(t *testing.T, ctx context.Context, db *store.DB, needle string) []string {
-	t.Helper()
-	var hits []string
-	err := db.Tx(ctx, func(tx *store.Tx) error {
-		q := `SELECT name FROM sqlite_master WHERE type = 'table'`
-		if db.Dialect() == store.Postgres {
-			q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`
-		}
-		tables, err := queryStrings(ctx, tx, q)
-		if err != nil {
-			return err
-		}
-		if len(tables) < 5 {
-			return fmt.Errorf("found only tables %v", tables)
-		}
-		for _, tb := range tables {
-			rows, err := tx.Query(ctx, `SELECT * FROM `+tb)
-			if err != nil {
-				return err
-			}
-			cols, _ := rows.Columns()
-			for rows.Next() {
-				vals := make([]any, len(cols))
-				ptrs := make([]any, len(cols))
-				for i := range vals {
-					ptrs[i] = &vals[i]
-				}
-				if err := rows.Scan(ptrs...); err != nil {
-					rows.Close()
-					return err
-				}
-				for i, v := range vals {
-					s := fmt.Sprint(v)
-					if b, ok := v.([]byte); ok {
-						s = string(b)
-					}
-					if strings.Contains(strings.ToLower(s), strings.ToLower(needle)) {
-						hits = append(hits, tb+"."+cols[i])
-					}
-				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return hits
-}
-
-func queryStrings(ctx context.Context, tx *store.Tx, q string) ([]string, error) {
-	rows, err := tx.Query(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s sql.NullString
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s.String)
-	}
-	return out, rows.Err()
 }

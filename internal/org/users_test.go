@@ -12,6 +12,7 @@ import (
 	"github.com/baken-nl/baken/internal/errs"
 	"github.com/baken-nl/baken/internal/org"
 	"github.com/baken-nl/baken/internal/policy"
+	"github.com/baken-nl/baken/internal/store/storetest"
 )
 
 // subjectOf decrypts the data subject of a processing-log record.
@@ -72,7 +73,7 @@ func TestCreateUser(t *testing.T) {
 				if !strings.HasPrefix(got.PasswordHash, "$argon2id$") {
 					t.Errorf("password hash %q", got.PasswordHash)
 				}
-				if hits := dbContains(t, f.ctx, f.db, tc.in.Password); len(hits) > 0 {
+				if hits := storetest.Find(t, f.db, tc.in.Password); len(hits) > 0 {
 					t.Errorf("the plain password is stored in %v", hits)
 				}
 				// The password works.
@@ -694,7 +695,7 @@ func TestChangePassword(t *testing.T) {
 		if len(recs) != 1 || recs[0].ActorID != sig.ID || recs[0].ActivityID != audit.ActivitySecurity || f.subjectOf(t, recs[0]) != sig.ID {
 			t.Errorf("user.password records: %+v", recs)
 		}
-		if hits := dbContains(t, f.ctx, f.db, next); len(hits) > 0 {
+		if hits := storetest.Find(t, f.db, next); len(hits) > 0 {
 			t.Errorf("the plain new password is stored in %v", hits)
 		}
 		f.verifyLog(t)

@@ -9,9 +9,12 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -118,4 +121,105 @@ func EachDialect(t *testing.T, fn func(t *testing.T, d store.Dialect)) {
 			fn(t, d)
 		})
 	}
+}
+
+// Clock is an injected clock: tests move time on instead of sleeping.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock standing at a fixed time (with microseconds, as
+// the databases keep them).
+func NewClock() *Clock {
+	return &Clock{now: time.Date(2026, 3, 2, 9, 0, 0, 123456000, time.UTC)}
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock on by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Find returns "table.column" for every place in the database whose text
+// contains needle (case-insensitively): the test form of grepping the
+// database file for a name, a password or a secret that must not be there.
+func Find(t testing.TB, db *store.DB, needle string) []string {
+	ctx := context.Background()
+	t.Helper()
+	var hits []string
+	err := db.Tx(ctx, func(tx *store.Tx) error {
+		q := `SELECT name FROM sqlite_master WHERE type = 'table'`
+		if db.Dialect() == store.Postgres {
+			q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`
+		}
+		tables, err := queryStrings(ctx, tx, q)
+		if err != nil {
+			return err
+		}
+		if len(tables) < 5 {
+			return fmt.Errorf("found only tables %v", tables)
+		}
+		for _, tb := range tables {
+			rows, err := tx.Query(ctx, `SELECT * FROM `+tb)
+			if err != nil {
+				return err
+			}
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					rows.Close()
+					return err
+				}
+				for i, v := range vals {
+					s := fmt.Sprint(v)
+					if b, ok := v.([]byte); ok {
+						s = string(b)
+					}
+					if strings.Contains(strings.ToLower(s), strings.ToLower(needle)) {
+						hits = append(hits, tb+"."+cols[i])
+					}
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hits
+}
+
+func queryStrings(ctx context.Context, tx *store.Tx, q string) ([]string, error) {
+	rows, err := tx.Query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s sql.NullString
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s.String)
+	}
+	return out, rows.Err()
 }
