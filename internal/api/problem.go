@@ -52,18 +52,8 @@ type problemError struct {
 
 func (e *problemError) Error() string { return string(e.code) + ": " + e.key }
 
-// statusOf maps a domain error code to an HTTP status: the one place this happens.
-var statusOf = map[errs.Code]int{
-	errs.Invalid:         http.StatusBadRequest,
-	errs.Unauthenticated: http.StatusUnauthorized,
-	errs.Forbidden:       http.StatusForbidden,
-	errs.NotFound:        http.StatusNotFound,
-	errs.Conflict:        http.StatusConflict,
-	errs.TooLarge:        http.StatusRequestEntityTooLarge,
-	errs.TooMany:         http.StatusTooManyRequests,
-	errs.Unavailable:     http.StatusServiceUnavailable,
-	errs.Internal:        http.StatusInternalServerError,
-}
+// statusOf is errs.Statuses: one mapping for pages and API.
+var statusOf = errs.Statuses
 
 // defaultKey is the message of a code whose error names none.
 var defaultKey = map[errs.Code]string{

@@ -124,3 +124,25 @@ func (v *Validation) Err() error {
 	}
 	return &Error{Code: Invalid, Key: "error.validation", Fields: v.fields}
 }
+
+// Statuses maps each code to its HTTP status: the one place this is decided,
+// for the web pages and the API alike.
+var Statuses = map[Code]int{
+	Invalid:         400,
+	Unauthenticated: 401,
+	Forbidden:       403,
+	NotFound:        404,
+	Conflict:        409,
+	TooLarge:        413,
+	TooMany:         429,
+	Unavailable:     503,
+	Internal:        500,
+}
+
+// Status returns the HTTP status of code (500 for an unknown one).
+func Status(code Code) int {
+	if s, ok := Statuses[code]; ok {
+		return s
+	}
+	return 500
+}

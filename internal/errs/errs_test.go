@@ -44,3 +44,14 @@ func TestCodes(t *testing.T) {
 		t.Fatal("Wrap lost the cause")
 	}
 }
+
+func TestEveryCodeHasAStatus(t *testing.T) {
+	for _, c := range []Code{Invalid, Unauthenticated, Forbidden, NotFound, Conflict, TooLarge, TooMany, Unavailable, Internal} {
+		if _, ok := Statuses[c]; !ok {
+			t.Errorf("code %s has no status", c)
+		}
+	}
+	if Status("made-up") != 500 || Status(NotFound) != 404 {
+		t.Fatal("Status")
+	}
+}

@@ -234,17 +234,8 @@ type errorPage struct {
 	Message string // catalog key
 }
 
-var statusOf = map[errs.Code]int{
-	errs.Invalid:         http.StatusBadRequest,
-	errs.Unauthenticated: http.StatusUnauthorized,
-	errs.Forbidden:       http.StatusForbidden,
-	errs.NotFound:        http.StatusNotFound,
-	errs.Conflict:        http.StatusConflict,
-	errs.TooLarge:        http.StatusRequestEntityTooLarge,
-	errs.TooMany:         http.StatusTooManyRequests,
-	errs.Unavailable:     http.StatusServiceUnavailable,
-	errs.Internal:        http.StatusInternalServerError,
-}
+// statusOf is errs.Statuses: one mapping for pages and API.
+var statusOf = errs.Statuses
 
 var defaultKey = map[errs.Code]string{
 	errs.Invalid:     "error.validation",
