@@ -1,0 +1,385 @@
+package content
+
+import (
+	"bufio"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestEmbeddedCatalogue: the shipped data files load and validate.
+func TestEmbeddedCatalogue(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatalf("the embedded catalogue does not load:\n%v", err)
+	}
+	if c.idx == nil {
+		t.Fatal("Load returned a catalogue without an index")
+	}
+	t.Logf("content %s, ruleset %s: %d forms, %d indicators, %d departments, %d frontline signals, %d risk factors, %d advice, %d partner types, %d themes",
+		c.Meta.Version, c.Meta.Ruleset, len(c.Forms), len(c.Indicators), len(c.Departments), len(c.FrontlineSignals),
+		len(c.RiskFactors), len(c.Advice), len(c.PartnerTypes), len(c.Kader.Themes))
+}
+
+// indicatorsMD finds INDICATORS.md beside the repository (shared/ is laid
+// next to the work tree, in CI too), or skips.
+func indicatorsMD(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{"../../../shared/domain/INDICATORS.md", "/work/shared/domain/INDICATORS.md"} {
+		if b, err := os.ReadFile(p); err == nil {
+			return string(b)
+		}
+	}
+	t.Skip("INDICATORS.md not found beside the repository")
+	return ""
+}
+
+type mdIndicator struct {
+	adult, child Strength
+	overrides    []string // "form/population/strength", sorted
+}
+
+// parseIndicatorsMD reads the indicator table, the dimension table and the
+// advice ids from INDICATORS.md.
+func parseIndicatorsMD(t *testing.T, md string) (inds map[string]mdIndicator, dims map[string]string, advice []string) {
+	t.Helper()
+	rowRE := regexp.MustCompile(`^\| ([a-z_]+\.[a-z_]+) \| ([SMW])/([SMW]) \|(.*)\|\s*$`)
+	overrideRE := regexp.MustCompile(`([a-z_]+): (adult|child) ([SMW])`)
+	dimRE := regexp.MustCompile("^\\| `([a-z_]+)` \\| (means|purpose) \\|")
+	adviceRE := regexp.MustCompile("`([a-z0-9_]+)`")
+	inds, dims = map[string]mdIndicator{}, map[string]string{}
+	inAdvice := false
+	sc := bufio.NewScanner(strings.NewReader(md))
+	for sc.Scan() {
+		line := sc.Text()
+		if m := rowRE.FindStringSubmatch(line); m != nil {
+			ind := mdIndicator{adult: Strength(m[2]), child: Strength(m[3])}
+			for _, o := range overrideRE.FindAllStringSubmatch(m[4], -1) {
+				ind.overrides = append(ind.overrides, o[1]+"/"+o[2]+"/"+o[3])
+			}
+			sort.Strings(ind.overrides)
+			inds[m[1]] = ind
+		}
+		if m := dimRE.FindStringSubmatch(line); m != nil {
+			dims[m[1]] = m[2]
+		}
+		if strings.HasPrefix(line, "Advice ids") {
+			inAdvice = true
+		} else if inAdvice && (strings.HasPrefix(line, "- ") || strings.HasPrefix(line, "  ")) {
+			for _, m := range adviceRE.FindAllStringSubmatch(line, -1) {
+				if !slices.Contains(advice, m[1]) {
+					advice = append(advice, m[1])
+				}
+			}
+		} else if inAdvice && line != "" && !strings.HasPrefix(line, "  ") {
+			inAdvice = false
+		}
+	}
+	if len(inds) < 60 || len(dims) != 6 || len(advice) < 10 {
+		t.Fatalf("INDICATORS.md parsed badly: %d indicators, %d dimensions, %d advice ids", len(inds), len(dims), len(advice))
+	}
+	return inds, dims, advice
+}
+
+// TestCatalogueMatchesIndicatorsMD: the ids, strengths and overrides of
+// the catalogue are exactly those of INDICATORS.md (the contract).
+func TestCatalogueMatchesIndicatorsMD(t *testing.T) {
+	mdInds, mdDims, mdAdvice := parseIndicatorsMD(t, indicatorsMD(t))
+	c := MustLoad()
+
+	for id, want := range mdInds {
+		got, ok := c.Indicator(id)
+		if !ok {
+			t.Errorf("indicator %s of INDICATORS.md is not in the catalogue", id)
+			continue
+		}
+		if got.Adult != want.adult || got.Child != want.child {
+			t.Errorf("indicator %s: catalogue %s/%s, INDICATORS.md %s/%s", id, got.Adult, got.Child, want.adult, want.child)
+		}
+		var overrides []string
+		for _, o := range got.Overrides {
+			overrides = append(overrides, o.Form+"/"+o.Population+"/"+string(o.Strength))
+		}
+		sort.Strings(overrides)
+		if !slices.Equal(overrides, want.overrides) {
+			t.Errorf("indicator %s: catalogue overrides %v, INDICATORS.md %v", id, overrides, want.overrides)
+		}
+	}
+	for _, ind := range c.Indicators {
+		if _, ok := mdInds[ind.ID]; !ok {
+			t.Errorf("indicator %s is not in INDICATORS.md", ind.ID)
+		}
+	}
+	for id, el := range mdDims {
+		if d, ok := c.Dimension(id); !ok || d.Element != el {
+			t.Errorf("dimension %s: catalogue %+v, INDICATORS.md element %s", id, d, el)
+		}
+		if RequiredDimensions[id] != el {
+			t.Errorf("RequiredDimensions[%s] = %q, INDICATORS.md %q", id, RequiredDimensions[id], el)
+		}
+	}
+	if len(RequiredDimensions) != len(mdDims) {
+		t.Errorf("RequiredDimensions has %d entries, INDICATORS.md %d", len(RequiredDimensions), len(mdDims))
+	}
+	a, b := slices.Sorted(slices.Values(mdAdvice)), slices.Sorted(slices.Values(RequiredAdvice))
+	if !slices.Equal(a, b) {
+		t.Errorf("advice ids: INDICATORS.md %v, RequiredAdvice %v", a, b)
+	}
+}
+
+// TestEverySignalCoverage: every department and every form has frontline
+// signals that name it explicitly, every signal lists its forms and
+// departments (the convention of signals.yaml), and the numbers are logged.
+func TestSignalCoverage(t *testing.T) {
+	c := MustLoad()
+	perForm, perDept := map[string]int{}, map[string]int{}
+	for _, s := range c.FrontlineSignals {
+		if len(s.Forms) == 0 || len(s.Departments) == 0 {
+			t.Errorf("signal %s does not list its forms and departments", s.ID)
+		}
+		for _, f := range s.Forms {
+			perForm[f]++
+		}
+		for _, d := range s.Departments {
+			perDept[d]++
+		}
+	}
+	for _, f := range c.Forms {
+		if perForm[f.ID] == 0 {
+			t.Errorf("form %s has no frontline signal", f.ID)
+		}
+		t.Logf("form %-17s %2d signals", f.ID, perForm[f.ID])
+	}
+	for _, d := range c.Departments {
+		if perDept[d.ID] == 0 {
+			t.Errorf("department %s has no frontline signal", d.ID)
+		}
+		t.Logf("department %-13s %2d signals", d.ID, perDept[d.ID])
+	}
+	if n := len(c.FrontlineSignals); n < 40 || n > 60 {
+		t.Errorf("%d frontline signals; the catalogue aims at 40 to 60", n)
+	}
+}
+
+// TestRiskFactorsAreNeverIndicators: no id is both, and every risk factor
+// says it is not a verdict.
+func TestRiskFactorsAreNeverIndicators(t *testing.T) {
+	c := MustLoad()
+	for _, r := range c.RiskFactors {
+		if _, ok := c.Indicator(r.ID); ok {
+			t.Errorf("risk factor %s is also an indicator", r.ID)
+		}
+		if len(c.SignalsForIndicator(r.ID)) > 0 {
+			t.Errorf("risk factor %s has frontline signals", r.ID)
+		}
+		if !strings.Contains(r.Help.NL, "nooit") || !strings.Contains(r.Help.EN, "never") {
+			t.Errorf("risk factor %s: the help text should say it is never a verdict or evidence", r.ID)
+		}
+	}
+}
+
+func TestLookups(t *testing.T) {
+	c := MustLoad()
+	if i, ok := c.Indicator("coercion.documents"); !ok || i.Adult != Strong || i.Dimension() != "coercion" {
+		t.Errorf("Indicator(coercion.documents) = %+v, %v", i, ok)
+	}
+	if _, ok := c.Indicator("coercion.nope"); ok {
+		t.Error("unknown indicator found")
+	}
+	if a, ok := c.AdviceByID("call_112"); !ok || !a.Urgent {
+		t.Errorf("AdviceByID(call_112) = %+v, %v", a, ok)
+	}
+	for _, a := range c.Advice {
+		if a.Urgent != (a.ID == "call_112") {
+			t.Errorf("advice %s: urgent = %v; only call_112 is urgent", a.ID, a.Urgent)
+		}
+	}
+	if p, ok := c.PartnerType("veilig_thuis"); !ok || !strings.Contains(p.Contact.NL, "0800-2000") {
+		t.Errorf("PartnerType(veilig_thuis) = %+v, %v", p, ok)
+	}
+	if _, ok := c.Form("forced_marriage"); !ok {
+		t.Error("Form(forced_marriage) not found")
+	}
+	if d, ok := c.Department("burgerzaken"); !ok || !strings.Contains(d.Label.NL, "BRP") {
+		t.Errorf("Department(burgerzaken) = %+v, %v", d, ok)
+	}
+	if _, ok := c.Dimension("exploitation"); !ok {
+		t.Error("Dimension(exploitation) not found")
+	}
+	if s, ok := c.Signal("slaapt_op_werkadres"); !ok || !slices.Contains(s.Indicators, "exploitation.bad_living_conditions") {
+		t.Errorf("Signal(slaapt_op_werkadres) = %+v, %v", s, ok)
+	}
+	if _, ok := c.RiskFactor("lvb"); !ok {
+		t.Error("RiskFactor(lvb) not found")
+	}
+	if th, ok := c.Theme("beleid"); !ok || th.Number != 1 {
+		t.Errorf("Theme(beleid) = %+v, %v", th, ok)
+	}
+	if b, ok := c.BuildingBlock("beleid.p1.vastgesteld_beleid"); !ok || b.Level != Plateau1 {
+		t.Errorf("BuildingBlock(beleid.p1.vastgesteld_beleid) = %+v, %v", b, ok)
+	}
+	for id := range c.Explanations {
+		if _, ok := c.Explanation(id); !ok {
+			t.Errorf("Explanation(%s) not found", id)
+		}
+	}
+
+	// IndicatorsByDimension: every indicator once, in file order.
+	by := c.IndicatorsByDimension()
+	var flat []string
+	for _, d := range c.Dimensions {
+		for _, i := range by[d.ID] {
+			flat = append(flat, i.ID)
+		}
+		if got := c.IndicatorsOf(d.ID); len(got) != len(by[d.ID]) {
+			t.Errorf("IndicatorsOf(%s) has %d, IndicatorsByDimension %d", d.ID, len(got), len(by[d.ID]))
+		}
+	}
+	var file []string
+	for _, d := range c.Dimensions {
+		for _, i := range c.Indicators {
+			if i.Dimension() == d.ID {
+				file = append(file, i.ID)
+			}
+		}
+	}
+	if !slices.Equal(flat, file) || len(flat) != len(c.Indicators) {
+		t.Errorf("IndicatorsByDimension lost or reordered indicators")
+	}
+	// The caller may change what it gets without changing the catalogue.
+	by["coercion"][0].ID = "changed"
+	delete(by, "deception")
+	if again := c.IndicatorsByDimension(); again["coercion"][0].ID == "changed" || again["deception"] == nil {
+		t.Error("IndicatorsByDimension hands out shared state")
+	}
+}
+
+func TestSignalsFor(t *testing.T) {
+	c := MustLoad()
+	all := c.SignalsFor("", "")
+	if len(all) != len(c.FrontlineSignals) {
+		t.Errorf("SignalsFor(any, any) = %d, want all %d", len(all), len(c.FrontlineSignals))
+	}
+	for _, f := range append([]string{""}, RequiredForms...) {
+		for _, d := range append([]string{""}, idsOf(c.Departments, func(d Department) string { return d.ID })...) {
+			got := c.SignalsFor(f, d)
+			var want []string
+			for _, s := range c.FrontlineSignals {
+				if (f == "" || len(s.Forms) == 0 || slices.Contains(s.Forms, f)) && (d == "" || len(s.Departments) == 0 || slices.Contains(s.Departments, d)) {
+					want = append(want, s.ID)
+				}
+			}
+			if ids := idsOf(got, func(s FrontlineSignal) string { return s.ID }); !slices.Equal(ids, want) {
+				t.Errorf("SignalsFor(%q, %q) = %v, want %v", f, d, ids, want)
+			}
+		}
+	}
+	hand := c.SignalsFor("labour", "handhaving")
+	if !slices.ContainsFunc(hand, func(s FrontlineSignal) bool { return s.ID == "slaapt_op_werkadres" }) {
+		t.Error("SignalsFor(labour, handhaving) lacks slaapt_op_werkadres")
+	}
+	if got := c.SignalsFor("trafficking", ""); got != nil {
+		t.Errorf("unknown form gave %d signals", len(got))
+	}
+	hand[0].ID = "changed"
+	if c.SignalsFor("labour", "handhaving")[0].ID == "changed" {
+		t.Error("SignalsFor hands out shared state")
+	}
+	if got := c.SignalsForIndicator("coercion.documents"); len(got) == 0 {
+		t.Error("no signal maps to coercion.documents")
+	}
+}
+
+// TestEmptyListsMeanAny: a signal without forms or departments counts for
+// all of them (content.go), and a catalogue never validated still answers.
+func TestEmptyListsMeanAny(t *testing.T) {
+	c := fixture()
+	c.FrontlineSignals = append(c.FrontlineSignals, FrontlineSignal{ID: "overal", Label: t2("x"), Help: t2("x"), Indicators: []string{"coercion.x"}})
+	for _, validated := range []bool{false, true} {
+		if validated {
+			if err := c.Validate(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := idsOf(c.SignalsFor("criminal", "jeugd"), func(s FrontlineSignal) string { return s.ID })
+		if !slices.Equal(got, []string{"overal"}) {
+			t.Errorf("validated=%v: SignalsFor(criminal, jeugd) = %v", validated, got)
+		}
+		if _, ok := c.Indicator("coercion.x"); !ok {
+			t.Errorf("validated=%v: Indicator(coercion.x) not found", validated)
+		}
+	}
+}
+
+func TestStrengthFor(t *testing.T) {
+	c := MustLoad()
+	hz, _ := c.Indicator("exploitation.hazardous_work")
+	ft, _ := c.Indicator("coercion.forced_tasks_or_clients")
+	tests := []struct {
+		ind   Indicator
+		pop   string
+		forms []string
+		want  Strength
+	}{
+		{hz, Child, nil, Medium},
+		{hz, Child, []string{"sexual"}, Strong},
+		{hz, Child, []string{"labour"}, Medium},
+		{hz, Child, []string{"labour", "sexual"}, Strong},
+		{hz, Adult, []string{"sexual"}, Medium},
+		{ft, Adult, nil, Medium},
+		{ft, Adult, []string{"sexual"}, Strong},
+		{ft, Child, []string{"labour"}, Strong},
+	}
+	for _, tt := range tests {
+		if got := tt.ind.StrengthFor(tt.pop, tt.forms); got != tt.want {
+			t.Errorf("%s.StrengthFor(%s, %v) = %s, want %s", tt.ind.ID, tt.pop, tt.forms, got, tt.want)
+		}
+	}
+	// A lowering override applies when its form is the only one.
+	low := Indicator{ID: "x.y", Adult: Strong, Child: Strong, Overrides: []Override{{Form: "labour", Population: Adult, Strength: Weak}}}
+	if got := low.StrengthFor(Adult, []string{"labour"}); got != Weak {
+		t.Errorf("lowering override: %s", got)
+	}
+	if got := low.StrengthFor(Adult, []string{"labour", "sexual"}); got != Strong {
+		t.Errorf("lowering override beside another form: %s", got)
+	}
+}
+
+// TestConcurrentReads: lookups from many goroutines (meaningful with -race).
+func TestConcurrentReads(t *testing.T) {
+	c := MustLoad()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 100 {
+				c.Indicator("coercion.documents")
+				c.SignalsFor("labour", "handhaving")
+				c.IndicatorsByDimension()
+				c.AdviceByID("call_112")
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := Load(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkIndicatorLookup(b *testing.B) {
+	c := MustLoad()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := c.Indicator("vulnerability.personal_characteristics"); !ok {
+			b.Fatal("not found")
+		}
+	}
+}
