@@ -46,6 +46,7 @@ func commands() []command {
 		{"audit verify", "check the processing log's hash chain", cmdAuditVerify},
 		{"audit list", "list processing-log records", cmdAuditList},
 		{"backup", "make a consistent online copy of a SQLite database", cmdBackup},
+		{"assess", "assess an input JSON with the indicator engine and print the result", cmdAssess},
 		{"version", "print the version", cmdVersion},
 	}
 }
