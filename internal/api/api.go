@@ -60,6 +60,7 @@ func (a *API) routes() []route {
 		{"PUT /api/v1/users/{id}", false, a.updateUser},
 		{"GET /api/v1/processing-log", false, a.listProcessingLog},
 		{"POST /api/v1/processing-log/search", false, a.searchProcessingLog},
+		{"POST /api/v1/assessments", false, a.assess},
 	}
 }
 

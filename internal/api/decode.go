@@ -24,18 +24,28 @@ const maxJSONBody = 256 << 10
 // readJSON checks that r carries a JSON body and decodes it strictly into dst,
 // a pointer to a struct (see decodeJSON).
 func (a *API) readJSON(w http.ResponseWriter, r *http.Request, dst any) error {
-	if err := checkJSONContentType(r.Header.Get("Content-Type")); err != nil {
+	data, err := a.readBody(w, r, a.maxBody)
+	if err != nil {
 		return err
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.maxBody))
+	return decodeJSON(data, dst)
+}
+
+// readBody checks that r carries a JSON body (415 otherwise) and reads at
+// most limit bytes of it (413 beyond).
+func (a *API) readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if err := checkJSONContentType(r.Header.Get("Content-Type")); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return errs.E(errs.TooLarge, "error.too_large")
+			return nil, errs.E(errs.TooLarge, "error.too_large")
 		}
-		return &problemError{status: http.StatusBadRequest, code: errs.Invalid, key: "api.body.unreadable"}
+		return nil, &problemError{status: http.StatusBadRequest, code: errs.Invalid, key: "api.body.unreadable"}
 	}
-	return decodeJSON(data, dst)
+	return data, nil
 }
 
 // checkJSONContentType accepts application/json, with at most a UTF-8 charset.
@@ -57,24 +67,12 @@ func checkJSONContentType(ct string) error {
 // column. Every unknown member and every value of the wrong type is reported,
 // all at once, as an Invalid error with one field error each.
 func decodeJSON(data []byte, dst any) error {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return bodyError("api.body.empty")
-	}
-	if !utf8.Valid(data) {
-		return bodyError("api.body.utf8")
-	}
-	// First the whole value, for exact syntax error positions and to find
-	// anything after it.
-	dec := json.NewDecoder(bytes.NewReader(data))
-	var whole json.RawMessage
-	if err := dec.Decode(&whole); err != nil {
-		return syntaxError(data, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return bodyError("api.body.trailing")
+	whole, err := checkBody(data)
+	if err != nil {
+		return err
 	}
 	// Then its members, one by one (the syntax is known to be right).
-	dec = json.NewDecoder(bytes.NewReader(whole))
+	dec := json.NewDecoder(bytes.NewReader(whole))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return bodyError("api.body.object")
 	}
@@ -119,6 +117,32 @@ func decodeJSON(data []byte, dst any) error {
 		}
 	}
 	return v.Err()
+}
+
+// checkBody checks the body as a whole: not empty, valid UTF-8, one JSON
+// object (a syntax error named by line and column) and nothing after it. It
+// returns the object.
+func checkBody(data []byte) (json.RawMessage, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, bodyError("api.body.empty")
+	}
+	if !utf8.Valid(data) {
+		return nil, bodyError("api.body.utf8")
+	}
+	// The whole value first, for exact syntax error positions and to find
+	// anything after it.
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var whole json.RawMessage
+	if err := dec.Decode(&whole); err != nil {
+		return nil, syntaxError(data, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, bodyError("api.body.trailing")
+	}
+	if whole[0] != '{' {
+		return nil, bodyError("api.body.object")
+	}
+	return whole, nil
 }
 
 // jsonFields maps the json names of the exported fields of struct value s

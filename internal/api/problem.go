@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/baken-nl/baken/internal/assess"
 	"github.com/baken-nl/baken/internal/errs"
 	"github.com/baken-nl/baken/internal/i18n"
 	"github.com/baken-nl/baken/internal/reqctx"
@@ -114,8 +115,15 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	lang := i18n.Negotiate(r.Header.Get("Accept-Language"))
 	p.Detail = a.d.I18n.T(lang, key, args...)
-	for _, f := range fields {
-		p.InvalidParams = append(p.InvalidParams, invalidParam{Name: f.Field, Code: f.Key, Reason: a.d.I18n.T(lang, f.Key)})
+	if ps := assess.Problems(err); ps != nil && p.Code == errs.Invalid {
+		// An assessment input: every problem with the value given.
+		for _, ap := range ps {
+			p.InvalidParams = append(p.InvalidParams, invalidParam{Name: ap.Field, Code: ap.Key, Reason: a.assessReason(lang, ap)})
+		}
+	} else {
+		for _, f := range fields {
+			p.InvalidParams = append(p.InvalidParams, invalidParam{Name: f.Field, Code: f.Key, Reason: a.d.I18n.T(lang, f.Key)})
+		}
 	}
 	if p.Status == http.StatusUnauthorized && w.Header().Get("WWW-Authenticate") == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="baken"`)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,10 +18,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/baken-nl/baken/internal/api"
+	"github.com/baken-nl/baken/internal/assess"
 	"github.com/baken-nl/baken/internal/audit"
 	"github.com/baken-nl/baken/internal/auth"
 	"github.com/baken-nl/baken/internal/auth/password"
 	"github.com/baken-nl/baken/internal/config"
+	"github.com/baken-nl/baken/internal/content"
 	"github.com/baken-nl/baken/internal/fieldcrypt"
 	"github.com/baken-nl/baken/internal/httpx"
 	"github.com/baken-nl/baken/internal/i18n"
@@ -36,6 +39,9 @@ var Version = "dev"
 type Options struct {
 	Clock          store.Clock
 	PasswordParams password.Params // zero: password.Default
+	// ContentFS, when set, replaces the embedded content catalogue: the
+	// *.yaml files in its directory "data" (tests of a broken catalogue).
+	ContentFS fs.FS
 }
 
 // App is a wired Baken.
@@ -49,6 +55,8 @@ type App struct {
 	Orgs    *org.Service
 	Auth    *auth.Service
 	I18n    *i18n.Bundle
+	Content *content.Catalog // the validated domain catalogue
+	Engine  *assess.Engine   // the assessment engine over Content
 	Reg     *prometheus.Registry
 	Started time.Time
 }
@@ -57,6 +65,12 @@ type App struct {
 // database and builds the services.
 func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Options) (*App, error) {
 	started := time.Now()
+	// The catalogue first: a broken content file stops start-up before
+	// anything is opened, with an error naming each file and entry.
+	cat, engine, err := loadContent(opt.ContentFS)
+	if err != nil {
+		return nil, err
+	}
 	keys, created, err := fieldcrypt.LoadOrCreate(cfg.KeyFile)
 	if err != nil {
 		return nil, fmt.Errorf("encryption key: %w", err)
@@ -96,7 +110,29 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Optio
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db.SQL(), string(db.Dialect())))
 	return &App{Cfg: cfg, Logger: logger, Keys: keys, DB: db, Audit: log, Viewer: audit.NewViewer(db, log),
-		Orgs: org.NewService(db, log, params), Auth: authSvc, I18n: bundle, Reg: reg, Started: started}, nil
+		Orgs: org.NewService(db, log, params), Auth: authSvc, I18n: bundle, Content: cat, Engine: engine, Reg: reg, Started: started}, nil
+}
+
+// loadContent loads and validates the content catalogue (the embedded one
+// when fsys is nil) and builds the assessment engine over it.
+func loadContent(fsys fs.FS) (*content.Catalog, *assess.Engine, error) {
+	var (
+		cat *content.Catalog
+		err error
+	)
+	if fsys == nil {
+		cat, err = content.Load()
+	} else {
+		cat, err = content.LoadFS(fsys, "data")
+	}
+	if err != nil {
+		return nil, nil, err // "content: …", naming each file and entry
+	}
+	engine, err := assess.New(cat)
+	if err != nil {
+		return nil, nil, fmt.Errorf("content catalogue: %w", err)
+	}
+	return cat, engine, nil
 }
 
 // Close releases the database.
@@ -105,12 +141,12 @@ func (a *App) Close() error { return a.DB.Close() }
 // Handler returns the whole HTTP surface.
 func (a *App) Handler() (http.Handler, error) {
 	webH, err := web.New(web.Deps{Cfg: a.Cfg, Logger: a.Logger, DB: a.DB, Auth: a.Auth, Orgs: a.Orgs,
-		Viewer: a.Viewer, I18n: a.I18n, Version: Version})
+		Viewer: a.Viewer, I18n: a.I18n, Content: a.Content, Engine: a.Engine, Version: Version})
 	if err != nil {
 		return nil, err
 	}
 	apiH, err := api.New(api.Deps{Cfg: a.Cfg, Logger: a.Logger, DB: a.DB, Auth: a.Auth, Orgs: a.Orgs,
-		Viewer: a.Viewer, I18n: a.I18n, Version: Version})
+		Viewer: a.Viewer, I18n: a.I18n, Content: a.Content, Engine: a.Engine, Version: Version})
 	if err != nil {
 		return nil, err
 	}

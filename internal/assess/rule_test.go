@@ -296,7 +296,7 @@ func TestOutcomeClauses(t *testing.T) {
 		// 6. no_indication
 		{name: "6/nothing (adult, age unknown)", in: Input{},
 			outcome: NoIndication, pop: Adult, means: Absent, purpose: Absent,
-			rules: []string{"outcome.no_indication"}, advice: ids("consult_care_coordinator")},
+			rules: []string{"outcome.no_indication"}, advice: ids("consult_care_coordinator establish_age")},
 		{name: "6/nothing (child)", in: Input{Age: age(10)},
 			outcome: NoIndication, pop: Child, means: NotRequired, purpose: Absent,
 			rules: []string{"outcome.no_indication"}, advice: ids("consult_care_coordinator")},
@@ -387,7 +387,7 @@ func TestAdviceRules(t *testing.T) {
 			advice: ids("call_112 " + traffickingAdvice)},
 		{name: "acute danger with no indication", in: Input{AcuteDanger: true},
 			outcome: NoIndication, pop: Adult, rules: []string{"outcome.no_indication"},
-			advice: ids("call_112 consult_care_coordinator")},
+			advice: ids("call_112 consult_care_coordinator establish_age")},
 		{name: "acute danger with smuggling", in: Input{Age: age(30), AcuteDanger: true, Smuggling: &Smuggling{true, true, true}},
 			outcome: Smuggled, pop: Adult, rules: []string{"outcome.smuggling"},
 			advice: ids("call_112 inform_police stay_alert")},

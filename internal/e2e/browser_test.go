@@ -1,7 +1,9 @@
 // Package e2e drives the real Baken (app.Open + Serve on 127.0.0.1:0) with
-// Debian's headless Chromium through chromedp: sign in, the start page, the
-// language switch, sign out, with axe-core checking each page for serious
-// and critical accessibility violations.
+// Debian's headless Chromium through chromedp: sign in, the start page,
+// "Signalen wegen" (live with htmx and without JavaScript), the language
+// switch, sign out, with axe-core checking each page for serious and
+// critical accessibility violations; and checks that the engine, the API and
+// the page give the same result for the same input.
 package e2e
 
 import (
@@ -63,14 +65,15 @@ func TestBrowser(t *testing.T) {
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
-			base := startBaken(t, d)
+			base, _ := startBaken(t, d)
 			runBrowser(t, bin, base, string(axe), d == store.SQLite)
 		})
 	}
 }
 
-// startBaken runs the real app on a free loopback port until the test ends.
-func startBaken(t *testing.T, d store.Dialect) string {
+// startBaken runs the real app on a free loopback port until the test ends
+// and returns its base URL and the app.
+func startBaken(t *testing.T, d store.Dialect) (string, *app.App) {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.DB = storetest.URL(t, d)
@@ -111,7 +114,7 @@ func startBaken(t *testing.T, d store.Dialect) string {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return base
+	return base, a
 }
 
 // seed is the demo world of `baken serve --demo` (regions Noord and Zuid,
@@ -151,7 +154,7 @@ func runBrowser(t *testing.T, bin, base, axe string, tour bool) {
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 45*time.Second)
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	start := time.Now()
 	fail := func(what string, err error) {
@@ -263,6 +266,9 @@ func runBrowser(t *testing.T, bin, base, axe string, tour bool) {
 		t.Errorf("start page lang = %q, want nl", lang)
 	}
 	check("start-nl")
+	if tour {
+		assessFlow(t, ctx, base, do, text, attr, check, fail)
+	}
 
 	// The language switch in the header: a small POST form.
 	do("switch to English",

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/baken-nl/baken/internal/assess"
+	"github.com/baken-nl/baken/internal/content"
 	"github.com/baken-nl/baken/internal/i18n"
 	"github.com/baken-nl/baken/internal/org"
 	"github.com/baken-nl/baken/internal/policy"
@@ -120,6 +122,38 @@ func TestCatalogKeysExist(t *testing.T) {
 	}
 	for _, k := range defaultKey {
 		used[k] = "defaultKey"
+	}
+	// "Signalen wegen" and "Hoe Baken weegt" build keys from the engine's
+	// and the catalogue's ids.
+	for _, o := range assess.Outcomes {
+		for _, suffix := range []string{"", ".meaning", ".when"} {
+			used["web.assess.outcome."+string(o)+suffix] = "assess.Outcomes"
+		}
+	}
+	for _, st := range []assess.ElementState{assess.Positive, assess.Indicated, assess.Absent, assess.NotRequired, assess.Reported} {
+		used["web.assess.state."+string(st)] = "assess.ElementState"
+	}
+	for _, el := range []string{content.ElementAct, content.ElementMeans, content.ElementPurpose} {
+		used["web.assess.element."+el] = "content elements"
+		used["web.assess.model.element."+el] = "content elements"
+	}
+	for _, p := range []assess.Population{assess.Adult, assess.Child} {
+		used["web.assess.population."+string(p)] = "assess.Population"
+	}
+	for _, sg := range []content.Strength{content.Strong, content.Medium, content.Weak} {
+		used["web.assess.strength."+string(sg)] = "content.Strength"
+	}
+	for _, a := range assess.Acts {
+		used["web.assess.act."+a] = "assess.Acts"
+	}
+	for _, a := range assess.AdviceOrder() {
+		used["web.assess.model.advice."+a] = "assess.AdviceOrder"
+	}
+	for _, f := range []string{"smugglingFacilitated", "smugglingPaid", "smugglingConsented"} {
+		used["web.assess."+f] = "assess.html"
+	}
+	for _, r := range []string{"two_strong", "strong_and_other", "three_medium", "two_medium_one_weak"} {
+		used["web.assess.model.positive."+r] = "assess_model.html"
 	}
 	if len(used) < 100 {
 		t.Fatalf("found only %d keys: the scan is broken", len(used))

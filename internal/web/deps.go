@@ -3,9 +3,11 @@ package web
 import (
 	"log/slog"
 
+	"github.com/baken-nl/baken/internal/assess"
 	"github.com/baken-nl/baken/internal/audit"
 	"github.com/baken-nl/baken/internal/auth"
 	"github.com/baken-nl/baken/internal/config"
+	"github.com/baken-nl/baken/internal/content"
 	"github.com/baken-nl/baken/internal/i18n"
 	"github.com/baken-nl/baken/internal/org"
 	"github.com/baken-nl/baken/internal/store"
@@ -20,5 +22,7 @@ type Deps struct {
 	Orgs    *org.Service
 	Viewer  *audit.Viewer
 	I18n    *i18n.Bundle
+	Content *content.Catalog
+	Engine  *assess.Engine
 	Version string
 }

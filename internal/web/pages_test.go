@@ -21,13 +21,13 @@ func TestStartPagePerRole(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		navOf := regexp.MustCompile(`<a class="utrecht-nav-list__link[^"]*" href="([^"]+)"`)
 		wantNav := map[policy.Role]string{
-			policy.Beheerder:           "/ /wie-is-wie /beheer/organisaties /beheer/gebruikers /logboek /account",
-			policy.Privacyfunctionaris: "/ /wie-is-wie /logboek /account",
-			policy.Beleidsmedewerker:   "/ /wie-is-wie /account",
-			policy.Signaleerder:        "/ /wie-is-wie /account",
-			policy.Zorgcoordinator:     "/ /wie-is-wie /account",
-			policy.Ketenpartner:        "/ /wie-is-wie /account",
-			policy.Analist:             "/ /wie-is-wie /account",
+			policy.Beheerder:           "/ /signalen-wegen /wie-is-wie /beheer/organisaties /beheer/gebruikers /logboek /account",
+			policy.Privacyfunctionaris: "/ /signalen-wegen /wie-is-wie /logboek /account",
+			policy.Beleidsmedewerker:   "/ /signalen-wegen /wie-is-wie /account",
+			policy.Signaleerder:        "/ /signalen-wegen /wie-is-wie /account",
+			policy.Zorgcoordinator:     "/ /signalen-wegen /wie-is-wie /account",
+			policy.Ketenpartner:        "/ /signalen-wegen /wie-is-wie /account",
+			policy.Analist:             "/ /signalen-wegen /wie-is-wie /account",
 		}
 		for _, role := range policy.Roles {
 			u := e.users[role]

@@ -155,6 +155,7 @@ var nav = []struct {
 	action    policy.Action
 }{
 	{"/", "web.nav.home", policy.UseApp},
+	{"/signalen-wegen", "web.nav.assess", policy.UseApp},
 	{"/wie-is-wie", "web.nav.directory", policy.ReadOrg},
 	{"/beheer/organisaties", "web.nav.orgs", policy.ManageOrg},
 	{"/beheer/gebruikers", "web.nav.users", policy.ManageUser},
@@ -224,6 +225,34 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	_, err := w.Write(buf.Bytes())
 	if err != nil {
 		s.d.Logger.DebugContext(r.Context(), "write page", slog.Any("err", err))
+	}
+	return nil
+}
+
+// renderFragment executes one block of a page's templates (no layout) and
+// writes it: the part of a page that htmx swaps in.
+func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, status int, name, block string, p *page) error {
+	t := s.tmpl.pages[p.Lang][name]
+	if t == nil {
+		t = s.tmpl.pages[i18n.Default][name]
+	}
+	if t == nil || t.Lookup(block) == nil {
+		return fmt.Errorf("render: no block %q in page template %q", block, name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
+		return fmt.Errorf("render %s/%s: %w", name, block, err)
+	}
+	if onRender != nil {
+		onRender(name + "#" + block)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", p.Lang)
+	h.Set("Vary", "Cookie, Accept-Language")
+	w.WriteHeader(status)
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		s.d.Logger.DebugContext(r.Context(), "write fragment", slog.Any("err", err))
 	}
 	return nil
 }

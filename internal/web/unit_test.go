@@ -10,10 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/baken-nl/baken/internal/assess"
 	"github.com/baken-nl/baken/internal/audit"
 	"github.com/baken-nl/baken/internal/auth"
 	"github.com/baken-nl/baken/internal/auth/password"
 	"github.com/baken-nl/baken/internal/config"
+	"github.com/baken-nl/baken/internal/content"
 	"github.com/baken-nl/baken/internal/fieldcrypt"
 	"github.com/baken-nl/baken/internal/httpx"
 	"github.com/baken-nl/baken/internal/i18n"
@@ -23,7 +25,7 @@ import (
 )
 
 // testServer wires the web pages by hand (this package cannot import app).
-func testServer(t *testing.T) (*Server, http.Handler) {
+func testServer(t testing.TB) (*Server, http.Handler) {
 	t.Helper()
 	db := storetest.New(t, store.SQLite)
 	keys, _, err := fieldcrypt.LoadOrCreate(filepath.Join(t.TempDir(), "baken.key"))
@@ -35,8 +37,14 @@ func testServer(t *testing.T) (*Server, http.Handler) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cat := content.MustLoad()
+	engine, err := assess.New(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
 	s, h, err := newServer(Deps{Cfg: config.Defaults(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DB: db, Auth: authSvc,
-		Orgs: org.NewService(db, log, password.Fast), Viewer: audit.NewViewer(db, log), I18n: i18n.MustLoad(), Version: "test"})
+		Orgs: org.NewService(db, log, password.Fast), Viewer: audit.NewViewer(db, log), I18n: i18n.MustLoad(),
+		Content: cat, Engine: engine, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

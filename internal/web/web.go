@@ -70,6 +70,11 @@ func (s *Server) routes() []route {
 		{"GET /{$}", signedIn, s.home},
 		{"GET /wie-is-wie", signedIn, s.directory},
 
+		{"GET /signalen-wegen", signedIn, s.assessPageGet},
+		{"POST /signalen-wegen", signedIn, s.assessPagePost},
+		{"POST /signalen-wegen/uitkomst", signedIn, s.assessResult},
+		{"GET /signalen-wegen/uitleg", signedIn, s.assessExplain},
+
 		{"GET /account", signedIn, s.account},
 		{"POST /account/wachtwoord", signedIn, s.changePassword},
 		{"POST /account/tokens", signedIn, s.createToken},
@@ -104,7 +109,7 @@ func New(d Deps) (http.Handler, error) {
 }
 
 func newServer(d Deps) (*Server, http.Handler, error) {
-	if d.Logger == nil || d.Auth == nil || d.Orgs == nil || d.Viewer == nil || d.I18n == nil {
+	if d.Logger == nil || d.Auth == nil || d.Orgs == nil || d.Viewer == nil || d.I18n == nil || d.Content == nil || d.Engine == nil {
 		return nil, nil, fmt.Errorf("web: missing dependencies")
 	}
 	tz, err := time.LoadLocation("Europe/Amsterdam")
