@@ -59,10 +59,18 @@ const (
 	ReadAudit    Action = "audit.read"   // the processing log
 	ManageTokens Action = "token.manage" // create and revoke API tokens
 	EditProfile  Action = "profile.edit" // own language, password
+
+	// Signals (issue 4). A signal's Resource: ID, OrgID the municipality,
+	// RegionID the municipality's region, OwnerID the reporter.
+	CreateSignal     Action = "signal.create"     // record a signal for a municipality
+	ReadSignal       Action = "signal.read"       // a signal's content and history
+	TransitionSignal Action = "signal.transition" // change a signal's status
+	ListSignals      Action = "signal.list"       // the signal lists and the inbox
 )
 
 // Actions lists every action, for the matrix test and the docs.
-var Actions = []Action{UseApp, ReadOrg, ManageOrg, ReadUser, ManageUser, ReadAudit, ManageTokens, EditProfile}
+var Actions = []Action{UseApp, ReadOrg, ManageOrg, ReadUser, ManageUser, ReadAudit, ManageTokens, EditProfile,
+	CreateSignal, ReadSignal, TransitionSignal, ListSignals}
 
 // Resource is the object acted on. Zero fields mean "no object" (a list or a page).
 type Resource struct {
@@ -84,6 +92,13 @@ func inScope(s Subject, r Resource) bool {
 }
 
 func self(s Subject, r Resource) bool { return r.OwnerID != "" && r.OwnerID == s.UserID }
+
+// coordinates: s is a care coordinator of the region the object lies in. A
+// care coordinator works for one region (the region of their organisation);
+// a national scope does not extend to signals: need to know is regional.
+func coordinates(s Subject, r Resource) bool {
+	return s.Has(Zorgcoordinator) && s.RegionID != "" && r.RegionID == s.RegionID
+}
 
 // Can reports whether s may do a on r. Deny by default.
 func Can(s Subject, a Action, r Resource) bool {
@@ -107,6 +122,20 @@ func Can(s Subject, a Action, r Resource) bool {
 		return (s.Has(Privacyfunctionaris) || s.Has(Beheerder)) && (isList(r) || inScope(s, r))
 	case ManageTokens, EditProfile:
 		return self(s, r) || a == ManageTokens && s.Has(Beheerder) && r.OwnerID != "" && inScope(s, r)
+	case CreateSignal:
+		// A signaleerder records for their own municipality; a care
+		// coordinator may record for any municipality of their region.
+		return !isList(r) && (s.Has(Signaleerder) && r.OrgID != "" && r.OrgID == s.OrgID || coordinates(s, r))
+	case ReadSignal:
+		// The reporter and the care coordinators of the region; nobody else,
+		// the beheerder included (they see the processing log only).
+		return self(s, r) || !isList(r) && coordinates(s, r)
+	case TransitionSignal:
+		return !isList(r) && coordinates(s, r)
+	case ListSignals:
+		// The lists show only what the subject may read (the signal service
+		// filters them); only a list, never an object.
+		return isList(r) && (s.Has(Signaleerder) || s.Has(Zorgcoordinator))
 	}
 	return false
 }
@@ -136,6 +165,8 @@ func canSee(s Subject, a Action, r Resource) bool {
 		return Can(s, ReadOrg, r)
 	case ManageUser, ManageTokens, EditProfile:
 		return Can(s, ReadUser, r)
+	case TransitionSignal, CreateSignal:
+		return Can(s, ReadSignal, r)
 	}
 	return false
 }

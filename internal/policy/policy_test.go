@@ -56,6 +56,43 @@ var allowed = map[Action]map[Role][]scope{
 		Beheerder: {sSelf, sOwnOrg, sSameRegion},
 	}),
 	EditProfile: everyRole(sSelf),
+	// Signals: Resource{OrgID: municipality, RegionID: its region, OwnerID: reporter}.
+	CreateSignal: {
+		Beheerder:           {},
+		Beleidsmedewerker:   {},
+		Signaleerder:        {sSelf, sOwnOrg},
+		Zorgcoordinator:     {sSelf, sOwnOrg, sSameRegion},
+		Ketenpartner:        {},
+		Analist:             {},
+		Privacyfunctionaris: {},
+	},
+	ReadSignal: {
+		Beheerder:           {sSelf},
+		Beleidsmedewerker:   {sSelf},
+		Signaleerder:        {sSelf},
+		Zorgcoordinator:     {sSelf, sOwnOrg, sSameRegion},
+		Ketenpartner:        {sSelf},
+		Analist:             {sSelf},
+		Privacyfunctionaris: {sSelf},
+	},
+	TransitionSignal: {
+		Beheerder:           {},
+		Beleidsmedewerker:   {},
+		Signaleerder:        {},
+		Zorgcoordinator:     {sSelf, sOwnOrg, sSameRegion},
+		Ketenpartner:        {},
+		Analist:             {},
+		Privacyfunctionaris: {},
+	},
+	ListSignals: {
+		Beheerder:           {},
+		Beleidsmedewerker:   {},
+		Signaleerder:        {sList},
+		Zorgcoordinator:     {sList},
+		Ketenpartner:        {},
+		Analist:             {},
+		Privacyfunctionaris: {},
+	},
 }
 
 func everyRole(sc ...scope) map[Role][]scope {
@@ -150,6 +187,41 @@ func TestRequireHidesObjects(t *testing.T) {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			if got := errs.CodeOf(Require(c.subj, c.a, c.r)); got != c.want {
 				t.Errorf("got %s, want %s", got, c.want)
+			}
+		})
+	}
+}
+
+func TestSignalRequire(t *testing.T) {
+	subj := func(r Role) Subject {
+		return Subject{UserID: "u-self", OrgID: "gem-a", RegionID: "noord", Roles: []Role{r}}
+	}
+	natCoord := Subject{UserID: "u-nat", OrgID: "landelijk", National: true, Roles: []Role{Zorgcoordinator}}
+	natAdmin := Subject{UserID: "u-nat", OrgID: "landelijk", National: true, Roles: Roles}
+	cases := []struct {
+		name string
+		subj Subject
+		a    Action
+		r    Resource
+		want errs.Code
+	}{
+		{"reporter may not transition", subj(Signaleerder), TransitionSignal, resourceFor(sSelf), errs.Forbidden},
+		{"colleague's signal is hidden", subj(Signaleerder), ReadSignal, resourceFor(sOwnOrg), errs.NotFound},
+		{"colleague's signal hidden on transition", subj(Signaleerder), TransitionSignal, resourceFor(sOwnOrg), errs.NotFound},
+		{"other region's coordinator", subj(Zorgcoordinator), ReadSignal, resourceFor(sOtherRegion), errs.NotFound},
+		{"other region's coordinator transition", subj(Zorgcoordinator), TransitionSignal, resourceFor(sOtherRegion), errs.NotFound},
+		{"beheerder sees no content", subj(Beheerder), ReadSignal, resourceFor(sOwnOrg), errs.NotFound},
+		{"signaleerder for another municipality", subj(Signaleerder), CreateSignal, resourceFor(sSameRegion), errs.NotFound},
+		{"national coordinator", natCoord, ReadSignal, resourceFor(sOwnOrg), errs.NotFound},
+		{"national coordinator create", natCoord, CreateSignal, resourceFor(sOwnOrg), errs.NotFound},
+		{"national subject with every role", natAdmin, ReadSignal, resourceFor(sOtherRegion), errs.NotFound},
+		{"analist lists", subj(Analist), ListSignals, Resource{}, errs.Forbidden},
+		{"anonymous", Subject{}, ReadSignal, resourceFor(sSelf), errs.Unauthenticated},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := errs.CodeOf(Require(c.subj, c.a, c.r)); got != c.want {
+				t.Errorf("got %q, want %q", got, c.want)
 			}
 		})
 	}
