@@ -10,6 +10,7 @@ import (
 	"github.com/baken-nl/baken/internal/content"
 	"github.com/baken-nl/baken/internal/i18n"
 	"github.com/baken-nl/baken/internal/org"
+	"github.com/baken-nl/baken/internal/signal"
 	"github.com/baken-nl/baken/internal/store"
 )
 
@@ -24,5 +25,6 @@ type Deps struct {
 	I18n    *i18n.Bundle
 	Content *content.Catalog
 	Engine  *assess.Engine
+	Signals *signal.Service
 	Version string
 }

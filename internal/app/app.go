@@ -28,6 +28,7 @@ import (
 	"github.com/baken-nl/baken/internal/httpx"
 	"github.com/baken-nl/baken/internal/i18n"
 	"github.com/baken-nl/baken/internal/org"
+	"github.com/baken-nl/baken/internal/signal"
 	"github.com/baken-nl/baken/internal/store"
 	"github.com/baken-nl/baken/internal/web"
 )
@@ -57,6 +58,7 @@ type App struct {
 	I18n    *i18n.Bundle
 	Content *content.Catalog // the validated domain catalogue
 	Engine  *assess.Engine   // the assessment engine over Content
+	Signals *signal.Service  // signals: intake, routing, triage
 	Reg     *prometheus.Registry
 	Started time.Time
 }
@@ -110,7 +112,8 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Optio
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db.SQL(), string(db.Dialect())))
 	return &App{Cfg: cfg, Logger: logger, Keys: keys, DB: db, Audit: log, Viewer: audit.NewViewer(db, log),
-		Orgs: org.NewService(db, log, params), Auth: authSvc, I18n: bundle, Content: cat, Engine: engine, Reg: reg, Started: started}, nil
+		Orgs: org.NewService(db, log, params), Auth: authSvc, I18n: bundle, Content: cat, Engine: engine,
+		Signals: signal.NewService(db, log, keys, cat, engine), Reg: reg, Started: started}, nil
 }
 
 // loadContent loads and validates the content catalogue (the embedded one
@@ -141,12 +144,12 @@ func (a *App) Close() error { return a.DB.Close() }
 // Handler returns the whole HTTP surface.
 func (a *App) Handler() (http.Handler, error) {
 	webH, err := web.New(web.Deps{Cfg: a.Cfg, Logger: a.Logger, DB: a.DB, Auth: a.Auth, Orgs: a.Orgs,
-		Viewer: a.Viewer, I18n: a.I18n, Content: a.Content, Engine: a.Engine, Version: Version})
+		Viewer: a.Viewer, I18n: a.I18n, Content: a.Content, Engine: a.Engine, Signals: a.Signals, Version: Version})
 	if err != nil {
 		return nil, err
 	}
 	apiH, err := api.New(api.Deps{Cfg: a.Cfg, Logger: a.Logger, DB: a.DB, Auth: a.Auth, Orgs: a.Orgs,
-		Viewer: a.Viewer, I18n: a.I18n, Content: a.Content, Engine: a.Engine, Version: Version})
+		Viewer: a.Viewer, I18n: a.I18n, Content: a.Content, Engine: a.Engine, Signals: a.Signals, Version: Version})
 	if err != nil {
 		return nil, err
 	}
