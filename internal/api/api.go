@@ -61,6 +61,12 @@ func (a *API) routes() []route {
 		{"GET /api/v1/processing-log", false, a.listProcessingLog},
 		{"POST /api/v1/processing-log/search", false, a.searchProcessingLog},
 		{"POST /api/v1/assessments", false, a.assess},
+		{"POST /api/v1/signals", false, a.createSignal},
+		{"GET /api/v1/signals", false, a.listSignals},
+		{"POST /api/v1/signals/search", false, a.searchSignals},
+		{"GET /api/v1/signals/inbox", false, a.signalInbox},
+		{"GET /api/v1/signals/{id}", false, a.getSignal},
+		{"POST /api/v1/signals/{id}/transitions", false, a.transitionSignal},
 	}
 }
 

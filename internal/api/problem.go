@@ -33,6 +33,9 @@ type problem struct {
 	Code          errs.Code      `json:"code"`
 	RequestID     string         `json:"requestId"`
 	InvalidParams []invalidParam `json:"invalidParams,omitempty"`
+	// Current is the object's current state with a conflict, when the
+	// caller may see it (a signal whose version moved on).
+	Current any `json:"current,omitempty"`
 }
 
 // invalidParam names one invalid body field or query parameter.
@@ -125,6 +128,9 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			p.InvalidParams = append(p.InvalidParams, invalidParam{Name: f.Field, Code: f.Key, Reason: a.d.I18n.T(lang, f.Key)})
 		}
 	}
+	if p.Code == errs.Conflict {
+		p.Current = currentOf(err)
+	}
 	if p.Status == http.StatusUnauthorized && w.Header().Get("WWW-Authenticate") == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="baken"`)
 	}
@@ -138,7 +144,7 @@ func (a *API) writeProblem(w http.ResponseWriter, r *http.Request, lang string, 
 	p.Instance = r.URL.EscapedPath() // never the query: it may hold search terms
 	p.RequestID = reqctx.RequestID(r.Context())
 	body, err := marshal(p)
-	if err != nil { // cannot happen: p holds only strings and ints
+	if err != nil { // cannot happen: p holds strings, ints and a value this package encoded before
 		panic(err)
 	}
 	h := w.Header()
