@@ -154,7 +154,7 @@ func runBrowser(t *testing.T, bin, base, axe string, tour bool) {
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancel = context.WithTimeout(ctx, 150*time.Second)
 	defer cancel()
 	start := time.Now()
 	fail := func(what string, err error) {
@@ -290,6 +290,7 @@ func runBrowser(t *testing.T, bin, base, axe string, tour bool) {
 		t.Errorf("after logout lang = %q, want en", lang)
 	}
 	t.Logf("sign-in, language switch and sign-out took %s", time.Since(start).Round(time.Millisecond))
+	signalFlow(t, ctx, base, do, text, check, fail)
 	if tour {
 		tourPages(t, ctx, base, do, attr, check, fail)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/baken-nl/baken/internal/i18n"
 	"github.com/baken-nl/baken/internal/org"
 	"github.com/baken-nl/baken/internal/policy"
+	"github.com/baken-nl/baken/internal/signal"
 )
 
 // TestMain checks, after a full run, that the tests rendered every page
@@ -154,6 +155,32 @@ func TestCatalogKeysExist(t *testing.T) {
 	}
 	for _, r := range []string{"two_strong", "strong_and_other", "three_medium", "two_medium_one_weak"} {
 		used["web.assess.model.positive."+r] = "assess_model.html"
+	}
+	// The signal pages build keys from the service's ids and field names.
+	for _, so := range signal.Sorts {
+		used["web.signal.sort."+so] = "signal.Sorts"
+	}
+	for _, n := range []string{"remark", "note"} {
+		used["web.signal.transition."+n] = "signal_show.html"
+		used["web.signal.transition."+n+".help"] = "signal_show.html"
+	}
+	for _, n := range personFields {
+		used["web.signal.person."+n] = "personFields"
+	}
+	for _, n := range []string{"status", "form", "outcome", "department", "municipality", "from", "to", "sort", "cursor"} {
+		used["web.signal.filter."+n] = "signals.go list"
+	}
+	for _, st := range signal.Statuses {
+		used["signal.status."+string(st)] = "signal.Statuses"
+	}
+	for _, r := range signal.ClosingReasons {
+		used["signal.reason."+r] = "signal.ClosingReasons"
+	}
+	for _, a := range signal.AgeBands {
+		used["signal.age_band."+a] = "signal.AgeBands"
+	}
+	for _, g := range signal.Genders {
+		used["signal.gender."+g] = "signal.Genders"
 	}
 	if len(used) < 100 {
 		t.Fatalf("found only %d keys: the scan is broken", len(used))

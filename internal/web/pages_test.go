@@ -24,8 +24,8 @@ func TestStartPagePerRole(t *testing.T) {
 			policy.Beheerder:           "/ /signalen-wegen /wie-is-wie /beheer/organisaties /beheer/gebruikers /logboek /account",
 			policy.Privacyfunctionaris: "/ /signalen-wegen /wie-is-wie /logboek /account",
 			policy.Beleidsmedewerker:   "/ /signalen-wegen /wie-is-wie /account",
-			policy.Signaleerder:        "/ /signalen-wegen /wie-is-wie /account",
-			policy.Zorgcoordinator:     "/ /signalen-wegen /wie-is-wie /account",
+			policy.Signaleerder:        "/ /signalen/nieuw /signalen /signalen-wegen /wie-is-wie /account",
+			policy.Zorgcoordinator:     "/ /signalen/nieuw /signalen /signalen/inbox /signalen-wegen /wie-is-wie /account",
 			policy.Ketenpartner:        "/ /signalen-wegen /wie-is-wie /account",
 			policy.Analist:             "/ /signalen-wegen /wie-is-wie /account",
 		}

@@ -147,20 +147,25 @@ type page struct {
 type navItem struct {
 	Href, Key string
 	Current   bool
+	Count     int // the inbox badge: -1 for none
 }
 
 // nav lists the pages the subject may use, in this order.
 var nav = []struct {
 	href, key string
 	action    policy.Action
+	coord     bool // care coordinators only
 }{
-	{"/", "web.nav.home", policy.UseApp},
-	{"/signalen-wegen", "web.nav.assess", policy.UseApp},
-	{"/wie-is-wie", "web.nav.directory", policy.ReadOrg},
-	{"/beheer/organisaties", "web.nav.orgs", policy.ManageOrg},
-	{"/beheer/gebruikers", "web.nav.users", policy.ManageUser},
-	{"/logboek", "web.nav.log", policy.ReadAudit},
-	{"/account", "web.nav.account", policy.EditProfile},
+	{"/", "web.nav.home", policy.UseApp, false},
+	{"/signalen/nieuw", "web.nav.signal_new", policy.ListSignals, false},
+	{"/signalen", "web.nav.signals", policy.ListSignals, false},
+	{"/signalen/inbox", "web.nav.inbox", policy.ListSignals, true},
+	{"/signalen-wegen", "web.nav.assess", policy.UseApp, false},
+	{"/wie-is-wie", "web.nav.directory", policy.ReadOrg, false},
+	{"/beheer/organisaties", "web.nav.orgs", policy.ManageOrg, false},
+	{"/beheer/gebruikers", "web.nav.users", policy.ManageUser, false},
+	{"/logboek", "web.nav.log", policy.ReadAudit, false},
+	{"/account", "web.nav.account", policy.EditProfile, false},
 }
 
 func navFor(st *state, current string) []navItem {
@@ -173,11 +178,21 @@ func navFor(st *state, current string) []navItem {
 		if n.action == policy.EditProfile {
 			res = policy.Resource{ID: st.user.ID, OwnerID: st.user.ID}
 		}
-		if !policy.Can(st.subject, n.action, res) {
+		if !policy.Can(st.subject, n.action, res) || n.coord && !st.subject.Has(policy.Zorgcoordinator) {
 			continue
 		}
 		cur := current == n.href || n.href != "/" && strings.HasPrefix(current, n.href+"/")
-		out = append(out, navItem{Href: n.href, Key: n.key, Current: cur})
+		out = append(out, navItem{Href: n.href, Key: n.key, Current: cur, Count: -1})
+	}
+	// Only the closest entry is current (/signalen/inbox, not also /signalen).
+	best := -1
+	for i, it := range out {
+		if it.Current && (best < 0 || len(it.Href) > len(out[best].Href)) {
+			best = i
+		}
+	}
+	for i := range out {
+		out[i].Current = i == best
 	}
 	return out
 }
@@ -197,6 +212,11 @@ func (s *Server) newPage(r *http.Request, titleKey string, data any) *page {
 		p.Self = safeNext(r.URL.Path)
 	}
 	p.Nav = navFor(st, r.URL.Path)
+	for i := range p.Nav {
+		if p.Nav[i].Href == "/signalen/inbox" {
+			p.Nav[i].Count = s.inboxCount(r, st)
+		}
+	}
 	return p
 }
 

@@ -75,6 +75,15 @@ func (s *Server) routes() []route {
 		{"POST /signalen-wegen/uitkomst", signedIn, s.assessResult},
 		{"GET /signalen-wegen/uitleg", signedIn, s.assessExplain},
 
+		{"GET /signalen", signedIn, s.signalList},
+		{"POST /signalen/zoeken", signedIn, s.signalSearch},
+		{"GET /signalen/inbox", signedIn, s.signalInbox},
+		{"GET /signalen/nieuw", signedIn, s.signalNew},
+		{"POST /signalen/nieuw", signedIn, s.signalCreate},
+		{"POST /signalen/nieuw/uitkomst", signedIn, s.signalOutcome},
+		{"GET /signalen/{id}", signedIn, s.signalShow},
+		{"POST /signalen/{id}/status", signedIn, s.signalTransition},
+
 		{"GET /account", signedIn, s.account},
 		{"POST /account/wachtwoord", signedIn, s.changePassword},
 		{"POST /account/tokens", signedIn, s.createToken},

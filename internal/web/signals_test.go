@@ -1,0 +1,326 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/baken-nl/baken/internal/policy"
+	"github.com/baken-nl/baken/internal/signal"
+)
+
+// intake is a valid intake form with two persons.
+func (e *env) intake(alias string) url.Values {
+	c := e.app.Content
+	return url.Values{
+		"department":             {c.Departments[0].ID},
+		"observedOn":             {"2026-01-15"},
+		"place":                  {"Wijk Oost, achter de bakkerij"},
+		"cameToLight":            {"Huisbezoek"},
+		"personCount":            {"2"},
+		"persons[0].alias":       {alias},
+		"persons[0].birthYear":   {"1990"},
+		"persons[0].gender":      {"female"},
+		"persons[0].nationality": {"RO"},
+		"persons[0].language":    {"ro"},
+		"persons[1].alias":       {alias + "-twee"},
+		"persons[1].ageBand":     {"25_34"},
+		"forms":                  {c.Forms[0].ID},
+		"signals":                {c.FrontlineSignals[0].ID},
+		"indicators":             {c.Indicators[0].ID},
+		"riskFactors":            {c.RiskFactors[0].ID},
+		"narrative":              {"Zes mensen slapen in één kamer."},
+		"action":                 {"save"},
+	}
+}
+
+var urlAttrRE = regexp.MustCompile(`(?:href|action|hx-post|hx-get|src)="([^"]*)"`)
+
+// noPersonalDataInURLs fails when a URL in the page holds one of the words.
+func noPersonalDataInURLs(t *testing.T, r *response, words ...string) {
+	t.Helper()
+	urls := []string{r.Header.Get("Location")}
+	for _, m := range urlAttrRE.FindAllStringSubmatch(r.body, -1) {
+		urls = append(urls, m[1])
+	}
+	for _, u := range urls {
+		dec, _ := url.QueryUnescape(u)
+		for _, w := range words {
+			if strings.Contains(strings.ToLower(u), strings.ToLower(w)) || strings.Contains(strings.ToLower(dec), strings.ToLower(w)) {
+				t.Errorf("%s %s: URL %q holds %q", r.Request.Method, r.Request.URL.Path, u, w)
+			}
+		}
+	}
+}
+
+var signalIDRE = regexp.MustCompile(`^/signalen/([^/?]+)\?nieuw=1$`)
+
+// record posts the intake form and returns the new signal's id.
+func record(t *testing.T, c *client, form url.Values) string {
+	t.Helper()
+	r := c.post("/signalen/nieuw", form).wantStatus(t, http.StatusSeeOther)
+	m := signalIDRE.FindStringSubmatch(r.Header.Get("Location"))
+	if m == nil {
+		t.Fatalf("Location %q", r.Header.Get("Location"))
+	}
+	return m[1]
+}
+
+func TestSignalIntake(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		c := e.as(policy.Signaleerder)
+		const alias = "Zonnebloem"
+		r := c.get("/signalen/nieuw").wantStatus(t, http.StatusOK)
+		r.wantContains(t, "Signaal vastleggen", `href="tel:112"`, `name="persons[0].alias"`, `name="csrf"`,
+			`hx-post="/signalen/nieuw/uitkomst"`, "tellen niet mee in de weging", `value="2026-`, `data-person="0"`)
+		r.wantLacks(t, `data-person="1"`)
+
+		// "Nog een persoon" without JavaScript: an extra block, nothing lost.
+		f := e.intake(alias)
+		f.Set("personCount", "1")
+		f.Del("persons[1].alias")
+		f.Del("persons[1].ageBand")
+		f.Set("action", "add_person")
+		r = c.post("/signalen/nieuw", f).wantStatus(t, http.StatusOK)
+		r.wantContains(t, `data-person="1"`, `value="`+alias+`"`, `value="2"`, esc("Zes mensen slapen in één kamer."))
+		r.wantLacks(t, `data-person="2"`)
+		noPersonalDataInURLs(t, r, alias, "bakkerij")
+
+		// Every error at once, everything typed kept (several persons).
+		bad := e.intake(alias)
+		bad.Set("department", "")
+		bad.Set("observedOn", "2999-01-01")
+		bad.Set("persons[1].nationality", "Roemeens")
+		bad.Set("persons[0].birthYear", "negentig")
+		bad.Add("indicators", "no_such_indicator")
+		r = c.post("/signalen/nieuw", bad).wantStatus(t, http.StatusUnprocessableEntity)
+		r.wantContains(t, "baken-error-summary", `href="#field-department"`, `href="#field-observedOn"`,
+			`href="#field-persons%5b1%5d.nationality"`, `href="#field-persons%5b0%5d.birthYear"`, `href="#field-indicators"`,
+			`id="error-persons[1].nationality"`, `value="`+alias+`"`, `value="`+alias+`-twee"`, `value="Roemeens"`,
+			`value="negentig"`, esc("Zes mensen slapen in één kamer."), `value="2999-01-01"`)
+		if !strings.Contains(r.body, `value="`+e.app.Content.Indicators[0].ID+`" checked`) {
+			t.Error("the ticked indicator was not kept")
+		}
+		noPersonalDataInURLs(t, r, alias, "bakkerij")
+
+		// Success: POST-redirect-GET to the confirmation with the reference.
+		good := e.intake(alias)
+		r = c.post("/signalen/nieuw", good).wantStatus(t, http.StatusSeeOther)
+		noPersonalDataInURLs(t, r, alias)
+		r = c.follow(r).wantStatus(t, http.StatusOK)
+		r.wantContains(t, "SIG-", "baken-confirmation", "zorgcoördinator", alias, alias+"-twee", "Wijk Oost", `data-ruleset="`)
+		noPersonalDataInURLs(t, r, alias, "bakkerij", "Wijk Oost")
+
+		// The list and the inbox generate no personal data in URLs either.
+		noPersonalDataInURLs(t, c.get("/signalen").wantStatus(t, http.StatusOK), alias)
+		noPersonalDataInURLs(t, e.as(policy.Zorgcoordinator).get("/signalen/inbox").wantStatus(t, http.StatusOK), alias)
+	})
+}
+
+func TestSignalConsultation(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		c := e.as(policy.Signaleerder)
+		f := e.intake("Tulp")
+		f.Set("consultation", "1")
+		r := c.post("/signalen/nieuw", f).wantStatus(t, http.StatusUnprocessableEntity)
+		r.wantContains(t, esc("Een consultatie bevat geen persoonsgegevens"), `href="#field-persons%5b0%5d.alias"`, `href="#field-narrative"`, `href="#field-place"`)
+		// Only ticks, a birth year and a gender.
+		f = url.Values{"consultation": {"1"}, "department": {e.app.Content.Departments[0].ID}, "observedOn": {"2026-01-15"},
+			"personCount": {"1"}, "persons[0].birthYear": {"2010"}, "persons[0].gender": {"male"},
+			"indicators": {e.app.Content.Indicators[0].ID}}
+		id := record(t, c, f)
+		r = c.get("/signalen/"+id+"?nieuw=1").wantStatus(t, http.StatusOK)
+		r.wantContains(t, "consultatie", "baken-confirmation")
+	})
+}
+
+func TestSignalOutcomeFragment(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		c := e.as(policy.Signaleerder)
+		r := c.post("/signalen/nieuw/uitkomst", url.Values{"acuteDanger": {"1"}}).wantStatus(t, http.StatusOK)
+		r.wantContains(t, `href="tel:112"`, `data-advice="call_112"`, "data-outcome=")
+		r.wantLacks(t, "<html")
+		// A possible minor is weighed as a minor, as on save.
+		r = c.post("/signalen/nieuw/uitkomst", url.Values{"personCount": {"1"}, "persons[0].birthYear": {"2012"},
+			"observedOn": {"2026-01-15"}, "indicators": {e.app.Content.Indicators[0].ID}}).wantStatus(t, http.StatusOK)
+		r.wantContains(t, `data-population="child"`)
+	})
+}
+
+func TestSignalAccessThroughPages(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		rep := e.as(policy.Signaleerder)
+		id := record(t, rep, e.intake("Klaproos"))
+		zuidCoord := e.addUser("zorgcoordinator-zuid@baken.test", "Zuid", e.zuid.ID, policy.Zorgcoordinator)
+		colleague := e.addUser("collega@baken.test", "Collega", e.gemA.ID, policy.Signaleerder)
+		cases := []struct {
+			name   string
+			c      *client
+			status int
+			nav    bool
+		}{
+			{"reporter", rep, http.StatusOK, true},
+			{"region coordinator", e.as(policy.Zorgcoordinator), http.StatusOK, true},
+			{"other region coordinator", e.loginAs(zuidCoord.Email), http.StatusNotFound, true},
+			{"colleague signaleerder", e.loginAs(colleague.Email), http.StatusNotFound, true},
+			{"partner", e.as(policy.Ketenpartner), http.StatusNotFound, false},
+			{"analist", e.as(policy.Analist), http.StatusNotFound, false},
+			{"beheerder", e.as(policy.Beheerder), http.StatusNotFound, false},
+			{"beleidsmedewerker", e.as(policy.Beleidsmedewerker), http.StatusNotFound, false},
+		}
+		for _, tc := range cases {
+			r := tc.c.get("/signalen/"+id).wantStatus(t, tc.status)
+			if tc.status == http.StatusNotFound {
+				r.wantLacks(t, "Klaproos", "SIG-")
+			}
+			home := tc.c.get("/").wantStatus(t, http.StatusOK)
+			if got := strings.Contains(home.body, `href="/signalen"`); got != tc.nav {
+				t.Errorf("%s: nav entry %v, want %v", tc.name, got, tc.nav)
+			}
+			if !tc.nav {
+				tc.c.get("/signalen").wantStatus(t, http.StatusNotFound)
+				tc.c.get("/signalen/nieuw").wantStatus(t, http.StatusNotFound)
+				tc.c.post("/signalen/"+id+"/status", url.Values{"version": {"1"}, "to": {"in_progress"}}).wantStatus(t, http.StatusNotFound)
+			}
+		}
+		// The other region's coordinator's inbox and list do not hold it.
+		z := e.loginAs(zuidCoord.Email)
+		z.get("/signalen/inbox").wantStatus(t, http.StatusOK).wantLacks(t, id)
+		z.get("/signalen").wantStatus(t, http.StatusOK).wantLacks(t, id)
+		// The reporter may not transition: 403, nothing changes.
+		rep.post("/signalen/"+id+"/status", url.Values{"version": {"1"}, "to": {"in_progress"}}).wantStatus(t, http.StatusForbidden)
+	})
+}
+
+func (e *env) loginAs(email string) *client {
+	c := e.client()
+	c.login(email)
+	return c
+}
+
+func TestSignalTransitions(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		rep := e.as(policy.Signaleerder)
+		id := record(t, rep, e.intake("Madelief"))
+		co := e.as(policy.Zorgcoordinator)
+		r := co.get("/signalen/"+id).wantStatus(t, http.StatusOK)
+		// Only the allowed next statuses: new → in_progress.
+		r.wantContains(t, `action="/signalen/`+id+`/status"`, `name="version" value="1"`, `value="in_progress"`)
+		r.wantLacks(t, `name="to" value="closed"`, `name="to" value="more_info_requested"`)
+
+		r = co.post("/signalen/"+id+"/status", url.Values{"version": {"1"}, "to": {"in_progress"},
+			"remark": {"Ik pak het op."}, "note": {"Intern: bel wijkagent"}}).wantStatus(t, http.StatusSeeOther)
+		r = co.follow(r).wantStatus(t, http.StatusOK)
+		r.wantContains(t, "De status is gewijzigd.", "Ik pak het op.", "Intern: bel wijkagent", `data-status="in_progress"`, `name="version" value="2"`,
+			`value="closed"`, `value="more_info_requested"`, `value="converted"`)
+
+		// The reporter sees the status and the remark, never the note.
+		rep.get("/signalen/"+id).wantStatus(t, http.StatusOK).wantContains(t, "Ik pak het op.", `data-status="in_progress"`).
+			wantLacks(t, "Intern: bel wijkagent", `action="/signalen/`+id+`/status"`)
+
+		// Closing without a reason: 422 with the error, typed text kept.
+		r = co.post("/signalen/"+id+"/status", url.Values{"version": {"2"}, "to": {"closed"}, "remark": {"Afgerond"}}).
+			wantStatus(t, http.StatusUnprocessableEntity)
+		r.wantContains(t, `href="#field-reason"`, "Afgerond")
+
+		// A stale version: 409 with the current state and a message.
+		r = co.post("/signalen/"+id+"/status", url.Values{"version": {"1"}, "to": {"in_progress"}}).wantStatus(t, http.StatusConflict)
+		r.wantContains(t, `data-conflict="error.stale"`, `data-status="in_progress"`, `name="version" value="2"`)
+
+		r = co.post("/signalen/"+id+"/status", url.Values{"version": {"2"}, "to": {"closed"}, "reason": {signal.ReasonPolice}})
+		co.follow(r.wantStatus(t, http.StatusSeeOther)).wantContains(t, `data-status="closed"`, esc("Doorverwezen naar de politie")).
+			wantLacks(t, `action="/signalen/`+id+`/status"`)
+	})
+}
+
+func TestSignalListsAndInbox(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		rep := e.as(policy.Signaleerder)
+		co := e.as(policy.Zorgcoordinator)
+		subj := e.users[policy.Signaleerder].Subject()
+		ctx := context.Background()
+		in := signal.Input{Department: e.app.Content.Departments[0].ID, ObservedOn: "2026-01-10"}
+		var first string
+		for i := range signal.DefaultLimit + 2 {
+			s, err := e.app.Signals.Create(ctx, subj, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				first = s.ID
+			}
+		}
+		// The inbox count in the navigation, as text.
+		r := co.get("/").wantStatus(t, http.StatusOK)
+		want := strconv.Itoa(signal.DefaultLimit + 2)
+		r.wantContains(t, `data-inbox-count="`+want+`"`, "("+want+" nieuw)")
+		rep.get("/").wantStatus(t, http.StatusOK).wantLacks(t, "data-inbox-count", `href="/signalen/inbox"`)
+
+		// Paging with "Volgende".
+		r = rep.get("/signalen").wantStatus(t, http.StatusOK)
+		if n := strings.Count(r.body, `data-signal="`); n != signal.DefaultLimit {
+			t.Fatalf("first page holds %d", n)
+		}
+		m := regexp.MustCompile(`href="(/signalen\?[^"]*cursor=[^"]+)" rel="next"`).FindStringSubmatch(r.body)
+		if m == nil {
+			t.Fatal("no Volgende link")
+		}
+		next := strings.ReplaceAll(m[1], "&amp;", "&")
+		r = rep.get(next).wantStatus(t, http.StatusOK)
+		if n := strings.Count(r.body, `data-signal="`); n != 2 {
+			t.Errorf("second page holds %d", n)
+		}
+		r.wantLacks(t, `rel="next"`)
+
+		// Filters: move one to in_progress, filter on status.
+		if _, err := e.app.Signals.Transition(ctx, e.users[policy.Zorgcoordinator].Subject(), first, 1, signal.TransitionInput{To: signal.StatusInProgress}); err != nil {
+			t.Fatal(err)
+		}
+		r = co.get("/signalen?status=in_progress").wantStatus(t, http.StatusOK)
+		if n := strings.Count(r.body, `data-signal="`); n != 1 || !strings.Contains(r.body, first) {
+			t.Errorf("status filter: %d rows", n)
+		}
+		r = co.get("/signalen?sort=oldest&department=" + in.Department + "&municipality=" + e.gemA.ID + "&from=2020-01-01&to=2999-01-01")
+		r.wantStatus(t, http.StatusOK)
+		if !strings.Contains(r.body, `data-signal="`+first+`"`) {
+			t.Error("oldest first lacks the first signal")
+		}
+		co.get("/signalen?from=gisteren").wantStatus(t, http.StatusUnprocessableEntity).wantContains(t, `href="#field-from"`)
+		co.get("/signalen?outcome="+"nonsense").wantStatus(t, http.StatusUnprocessableEntity)
+		co.get("/").wantContains(t, fmt.Sprintf(`data-inbox-count="%d"`, signal.DefaultLimit+1))
+		r = co.get("/signalen/inbox").wantStatus(t, http.StatusOK)
+		if strings.Contains(r.body, `data-signal="`+first+`"`) {
+			t.Error("the inbox holds a signal in progress")
+		}
+
+		// Search on an alias is a POST; the alias never stands in a URL.
+		id := record(t, rep, e.intake("Vergeet-mij-niet"))
+		r = co.post("/signalen/zoeken", url.Values{"q": {"vergeet-mij-niet"}}).wantStatus(t, http.StatusOK)
+		if n := strings.Count(r.body, `data-signal="`); n != 1 || !strings.Contains(r.body, id) {
+			t.Errorf("alias search: %d rows", n)
+		}
+		noPersonalDataInURLs(t, r, "vergeet-mij-niet")
+	})
+}
+
+// A care coordinator records for a municipality of their region, chosen on
+// the form; one of another region is refused.
+func TestSignalIntakeByCoordinator(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		co := e.as(policy.Zorgcoordinator)
+		co.get("/signalen/nieuw").wantStatus(t, http.StatusOK).wantContains(t, `name="municipalityId"`, `value="`+e.gemA.ID+`"`).
+			wantLacks(t, `value="`+e.gemC.ID+`"`)
+		f := e.intake("Lelie")
+		f.Set("municipalityId", e.gemA.ID)
+		id := record(t, co, f)
+		co.get("/signalen/"+id).wantStatus(t, http.StatusOK).wantContains(t, "Lelie", `action="/signalen/`+id+`/status"`)
+		f.Set("municipalityId", e.gemC.ID)
+		// Not offered by the form; a crafted request is refused (403).
+		co.post("/signalen/nieuw", f).wantStatus(t, http.StatusForbidden)
+	})
+}
