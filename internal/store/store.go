@@ -79,8 +79,11 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
-		db.SetMaxOpenConns(8)
-		db.SetMaxIdleConns(8)
+		// One writer connection: SQLite runs one write transaction at a time
+		// anyway, and queueing writers in Go's pool is fair, where SQLite's
+		// busy-wait retries let unlucky writers starve (p99 in seconds).
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
 		d.sql = db
 		// Reads run on their own pool: deferred transactions on query-only
 		// connections, which WAL lets run beside the one writer.
