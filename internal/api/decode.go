@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"io"
@@ -63,60 +64,132 @@ func checkJSONContentType(ct string) error {
 // decodeJSON decodes one JSON object into dst, a pointer to a struct, more
 // strictly than encoding/json: the body must be valid UTF-8 and hold exactly
 // one object; member names must match a field's json name exactly (not
-// case-insensitively) and may not repeat. A syntax error names its line and
-// column. Every unknown member and every value of the wrong type is reported,
-// all at once, as an Invalid error with one field error each.
+// case-insensitively) and may not repeat, at every level (objects nested in
+// members and in arrays included). A syntax error names its line and column.
+// Every unknown member and every value of the wrong type is reported, all at
+// once, as an Invalid error with one field error each, named by its path
+// ("persons[0].shoeSize", "assessment.indicators").
 func decodeJSON(data []byte, dst any) error {
 	whole, err := checkBody(data)
 	if err != nil {
 		return err
 	}
-	// Then its members, one by one (the syntax is known to be right).
-	dec := json.NewDecoder(bytes.NewReader(whole))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return bodyError("api.body.object")
-	}
-	type member struct {
-		name string
-		raw  json.RawMessage
-	}
-	var members []member
-	seen := map[string]bool{}
 	var v errs.Validation
+	decodeObject(&v, "", whole, reflect.ValueOf(dst).Elem())
+	return v.Err()
+}
+
+var (
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// custom reports whether values of t decode themselves.
+func custom(t reflect.Type) bool {
+	pt := reflect.PointerTo(t)
+	return t.Implements(jsonUnmarshaler) || pt.Implements(jsonUnmarshaler) ||
+		t.Implements(textUnmarshaler) || pt.Implements(textUnmarshaler)
+}
+
+// child is the path of member name below path.
+func child(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// decodeValue decodes raw (syntactically valid JSON) into dst, reporting
+// problems under path. A null leaves dst as it is, as encoding/json does.
+// Structs and slices are walked member by member and element by element;
+// anything else is left to encoding/json. A value of the wrong type leaves
+// dst zero.
+func decodeValue(v *errs.Validation, path string, raw json.RawMessage, dst reflect.Value) {
+	raw = bytes.TrimSpace(raw)
+	if string(raw) == "null" {
+		if k := dst.Kind(); k == reflect.Pointer || k == reflect.Slice || k == reflect.Map || k == reflect.Interface {
+			dst.SetZero()
+		}
+		return
+	}
+	t := dst.Type()
+	switch {
+	case custom(t):
+	case t.Kind() == reflect.Pointer:
+		p := reflect.New(t.Elem())
+		if decodeValue(v, path, raw, p.Elem()); !v.Has(path) {
+			dst.Set(p)
+		}
+		return
+	case t.Kind() == reflect.Struct:
+		if raw[0] != '{' {
+			v.Add(path, "api.field.type")
+			return
+		}
+		decodeObject(v, path, raw, dst)
+		return
+	case t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8:
+		if raw[0] != '[' {
+			v.Add(path, "api.field.type")
+			return
+		}
+		var elems []json.RawMessage
+		if err := json.Unmarshal(raw, &elems); err != nil {
+			v.Add(path, "api.field.type") // cannot happen: raw is a valid array
+			return
+		}
+		s := reflect.MakeSlice(t, len(elems), len(elems))
+		for i, e := range elems {
+			decodeValue(v, path+"["+strconv.Itoa(i)+"]", e, s.Index(i))
+		}
+		dst.Set(s)
+		return
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.DisallowUnknownFields()
+	if err := d.Decode(dst.Addr().Interface()); err != nil {
+		dst.SetZero()
+		v.Add(path, "api.field.type")
+	}
+}
+
+// decodeObject decodes the JSON object raw into the struct value dst:
+// member names exactly as the fields' json names, each at most once.
+func decodeObject(v *errs.Validation, path string, raw json.RawMessage, dst reflect.Value) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		v.Add(path, "api.field.type")
+		return
+	}
+	fields := jsonFields(dst)
+	seen := map[string]bool{}
 	for dec.More() {
 		tok, err := dec.Token()
 		name, ok := tok.(string)
 		if err != nil || !ok {
-			return syntaxError(data, err) // cannot happen after Decode
+			v.Add(path, "api.field.type") // cannot happen: raw is valid
+			return
 		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return syntaxError(data, err) // cannot happen after Decode
+		var m json.RawMessage
+		if err := dec.Decode(&m); err != nil {
+			v.Add(path, "api.field.type") // cannot happen: raw is valid
+			return
 		}
+		p := child(path, name)
 		if seen[name] {
-			if !v.Has(name) {
-				v.Add(name, "api.field.duplicate")
+			if !v.Has(p) {
+				v.Add(p, "api.field.duplicate")
 			}
 			continue
 		}
 		seen[name] = true
-		members = append(members, member{name, raw})
-	}
-	fields := jsonFields(reflect.ValueOf(dst).Elem())
-	for _, m := range members {
-		f, ok := fields[m.name]
+		f, ok := fields[name]
 		if !ok {
-			v.Add(m.name, "api.field.unknown")
+			v.Add(p, "api.field.unknown")
 			continue
 		}
-		fd := json.NewDecoder(bytes.NewReader(m.raw))
-		fd.DisallowUnknownFields()
-		if err := fd.Decode(f.Addr().Interface()); err != nil {
-			f.SetZero()
-			v.Add(m.name, "api.field.type")
-		}
+		decodeValue(v, p, m, f)
 	}
-	return v.Err()
 }
 
 // checkBody checks the body as a whole: not empty, valid UTF-8, one JSON

@@ -46,7 +46,9 @@ var decodeCases = []struct {
 	{name: "every error at once", in: `{"name":1,"version":"3","roles":"beheerder","zzz":true,"disabled":"yes"}`,
 		fields: []string{"name:api.field.type", "version:api.field.type", "roles:api.field.type", "zzz:api.field.unknown", "disabled:api.field.type"}},
 	{name: "fraction into int", in: `{"version":1.5}`, fields: []string{"version:api.field.type"}},
-	{name: "nested wrong", in: `{"roles":[1]}`, fields: []string{"roles:api.field.type"}},
+	{name: "nested wrong", in: `{"roles":[1]}`, fields: []string{"roles[0]:api.field.type"}},
+	{name: "nested wrong at every index", in: `{"roles":["beheerder",1,true]}`, fields: []string{"roles[1]:api.field.type", "roles[2]:api.field.type"}},
+	{name: "empty array is not null", in: `{"roles":[]}`, want: &userUpdateJSON{UserInput: org.UserInput{Roles: []policy.Role{}}}},
 	{name: "password has omitempty tag", in: `{"password":"twelve chars!"}`, want: &userUpdateJSON{UserInput: org.UserInput{Password: "twelve chars!"}}},
 }
 
@@ -175,4 +177,63 @@ func FuzzDecodeJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDecodeSignalJSON: the signal body is strict at every level: nested
+// members match exactly, once, and every problem is named by its path.
+func TestDecodeSignalJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		fields   []string // "field:key" of every field error, in order; nil: accepted
+	}{
+		{"ok", `{"department":"wmo","persons":[{"alias":"A","birthYear":1990},{"ageBand":"25_34"}],
+			"assessment":{"forms":["x"],"indicators":["a","b"],"smuggling":{"borderCrossingFacilitated":true,"paid":true,"consented":false},"acuteDanger":true}}`, nil},
+		{"nulls", `{"persons":[null,{"birthYear":null}],"assessment":{"smuggling":null,"indicators":null}}`, nil},
+		{"empty nested", `{"persons":[],"assessment":{"smuggling":{}}}`, nil},
+		{"unknown person member", `{"persons":[{"alias":"X","shoeSize":42}]}`, []string{"persons[0].shoeSize:api.field.unknown"}},
+		{"differently cased person member", `{"persons":[{"alias":"X"},{"BirthYear":1990}]}`, []string{"persons[1].BirthYear:api.field.unknown"}},
+		{"wrong person type", `{"persons":[{"alias":"X"},{"birthYear":"1990"}]}`, []string{"persons[1].birthYear:api.field.type"}},
+		{"person not an object", `{"persons":[{"alias":"X"},"Y"]}`, []string{"persons[1]:api.field.type"}},
+		{"persons not an array", `{"persons":{"alias":"X"}}`, []string{"persons:api.field.type"}},
+		{"duplicate person member", `{"persons":[{"alias":"X","alias":"Y"}]}`, []string{"persons[0].alias:api.field.duplicate"}},
+		{"wrong assessment type", `{"assessment":{"indicators":"coercion.violence"}}`, []string{"assessment.indicators:api.field.type"}},
+		{"wrong indicator type", `{"assessment":{"indicators":["a",7]}}`, []string{"assessment.indicators[1]:api.field.type"}},
+		{"differently cased assessment member", `{"assessment":{"Indicators":["a"]}}`, []string{"assessment.Indicators:api.field.unknown"}},
+		{"assessment not an object", `{"assessment":[]}`, []string{"assessment:api.field.type"}},
+		{"smuggling nested", `{"assessment":{"smuggling":{"Paid":true,"consented":"yes","x":1}}}`,
+			[]string{"assessment.smuggling.Paid:api.field.unknown", "assessment.smuggling.consented:api.field.type", "assessment.smuggling.x:api.field.unknown"}},
+		{"every problem at once", `{"Department":"wmo","observedOn":20260101,"persons":[{"shoeSize":42},{"birthYear":"1990","gender":1}],
+			"assessment":{"indicators":"x","age":30}}`,
+			[]string{"Department:api.field.unknown", "observedOn:api.field.type", "persons[0].shoeSize:api.field.unknown",
+				"persons[1].birthYear:api.field.type", "persons[1].gender:api.field.type", "assessment.indicators:api.field.type", "assessment.age:api.field.unknown"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got signalCreateJSON
+			err := decodeJSON([]byte(tc.in), &got)
+			if tc.fields == nil {
+				if err != nil {
+					t.Fatalf("error %v", err)
+				}
+				var std signalCreateJSON
+				if err := json.Unmarshal([]byte(tc.in), &std); err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, std) {
+					t.Errorf("got %+v, encoding/json %+v", got, std)
+				}
+				return
+			}
+			e := errs.As(err)
+			if e == nil || e.Code != errs.Invalid {
+				t.Fatalf("error %v, want a validation error", err)
+			}
+			var fields []string
+			for _, f := range e.Fields {
+				fields = append(fields, f.Field+":"+f.Key)
+			}
+			if !slices.Equal(fields, tc.fields) {
+				t.Errorf("fields %v, want %v", fields, tc.fields)
+			}
+		})
+	}
 }

@@ -291,7 +291,13 @@ func TestSignalCreateInvalid(t *testing.T) {
 			{"unknown fields", with(func(b map[string]any) { b["colour"] = "red"; b["Department"] = "wmo" }), "", 400,
 				[]string{"Department:api.field.unknown", "colour:api.field.unknown"}},
 			{"unknown person field", with(func(b map[string]any) { b["persons"] = []map[string]any{{"alias": "X", "shoeSize": 42}} }), "", 400,
-				[]string{"persons:api.field.type"}},
+				[]string{"persons[0].shoeSize:api.field.unknown"}},
+			{"nested problems named precisely", with(func(b map[string]any) {
+				b["persons"] = []map[string]any{{"alias": "X", "shoeSize": 42}, {"BirthYear": 1990, "birthYear": "1990"}}
+				b["assessment"] = map[string]any{"indicators": "coercion.violence", "Forms": []string{"x"}, "smuggling": map[string]any{"paid": "yes"}}
+			}), "", 400, []string{"assessment.Forms:api.field.unknown", "assessment.indicators:api.field.type",
+				"assessment.smuggling.paid:api.field.type", "persons[0].shoeSize:api.field.unknown",
+				"persons[1].BirthYear:api.field.unknown", "persons[1].birthYear:api.field.type"}},
 			{"unknown ids", with(func(b map[string]any) {
 				b["assessment"] = map[string]any{"forms": []string{"magic"}, "indicators": []string{"coercion.violence", "coercion.nope"}}
 				b["frontlineSignals"] = []string{"nope"}

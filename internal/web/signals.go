@@ -132,6 +132,9 @@ func (s *Server) signalInput(v url.Values, persons int) signal.Input {
 		Acts: slices.Clone(v[fActs]), RiskFactors: slices.Clone(v[fRiskFactors]),
 		AcuteDanger: v.Get(fAcuteDanger) == "1", Consultation: v.Get(fConsultation) == "1",
 	}
+	if facilitated, paid, consented := v.Get(fFacilitated) == "1", v.Get(fPaid) == "1", v.Get(fConsented) == "1"; facilitated || paid || consented {
+		in.Smuggling = &assess.Smuggling{BorderCrossingFacilitated: facilitated, Paid: paid, Consented: consented}
+	}
 	for i := range persons {
 		pv := personView{Index: i}
 		p := signal.PersonInput{AgeBand: v.Get(pv.Field("ageBand")), Gender: v.Get(pv.Field("gender")),
@@ -219,6 +222,13 @@ func (s *Server) signalOutcome(w http.ResponseWriter, r *http.Request) error {
 	av := url.Values{fForms: in.Forms, fSignals: in.Signals, fIndicators: in.Indicators, fActs: in.Acts}
 	if in.AcuteDanger {
 		av.Set(fAcuteDanger, "1")
+	}
+	if sm := in.Smuggling; sm != nil {
+		for name, on := range map[string]bool{fFacilitated: sm.BorderCrossingFacilitated, fPaid: sm.Paid, fConsented: sm.Consented} {
+			if on {
+				av.Set(name, "1")
+			}
+		}
 	}
 	observed, err := time.Parse("2006-01-02", in.ObservedOn)
 	if err != nil {

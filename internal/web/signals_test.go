@@ -324,3 +324,59 @@ func TestSignalIntakeByCoordinator(t *testing.T) {
 		co.post("/signalen/nieuw", f).wantStatus(t, http.StatusForbidden)
 	})
 }
+
+// The intake page asks the assess page's three smuggling questions: an
+// adult with all three ticked and no indicator is weighed as smuggling,
+// live and on save, and the ticks survive a re-render.
+func TestSignalIntakeSmuggling(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		c := e.as(policy.Signaleerder)
+		r := c.get("/signalen/nieuw").wantStatus(t, http.StatusOK)
+		r.wantContains(t, `name="smugglingFacilitated"`, `name="smugglingPaid"`, `name="smugglingConsented"`,
+			`for="field-smugglingFacilitated"`, "Mensensmokkel")
+
+		f := url.Values{"department": {e.app.Content.Departments[0].ID}, "observedOn": {"2026-01-15"},
+			"personCount": {"1"}, "persons[0].alias": {"Klaproos"}, "persons[0].birthYear": {"1990"},
+			"smugglingFacilitated": {"1"}, "smugglingPaid": {"1"}, "smugglingConsented": {"1"}, "action": {"save"}}
+
+		// Live: the fragment weighs the ticks.
+		r = c.post("/signalen/nieuw/uitkomst", f).wantStatus(t, http.StatusOK)
+		r.wantContains(t, `data-outcome="smuggling"`, `data-population="adult"`)
+
+		// Kept on a re-render ("Nog een persoon" and a validation error).
+		add := url.Values{}
+		for k, v := range f {
+			add[k] = v
+		}
+		add.Set("action", "add_person")
+		r = c.post("/signalen/nieuw", add).wantStatus(t, http.StatusOK)
+		bad := url.Values{}
+		for k, v := range f {
+			bad[k] = v
+		}
+		bad.Set("observedOn", "2999-01-01")
+		r2 := c.post("/signalen/nieuw", bad).wantStatus(t, http.StatusUnprocessableEntity)
+		for _, page := range []*response{r, r2} {
+			for _, name := range []string{"smugglingFacilitated", "smugglingPaid", "smugglingConsented"} {
+				if !strings.Contains(page.body, `name="`+name+`" value="1" checked`) {
+					t.Errorf("%s not kept ticked on re-render", name)
+				}
+			}
+		}
+
+		// Saved: the outcome is stored on the signal and shown.
+		id := record(t, c, f)
+		sig, err := e.app.Signals.Get(context.Background(), e.users[policy.Signaleerder].Subject(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sig.Assessment.Outcome != "smuggling" {
+			t.Errorf("stored outcome %q, want smuggling", sig.Assessment.Outcome)
+		}
+		if sm := sig.Smuggling; sm == nil || !sm.BorderCrossingFacilitated || !sm.Paid || !sm.Consented {
+			t.Errorf("stored smuggling %+v", sm)
+		}
+		r = c.get("/signalen/"+id+"?nieuw=1").wantStatus(t, http.StatusOK)
+		r.wantContains(t, `data-outcome="smuggling"`, esc("Mensensmokkel, geen mensenhandel"))
+	})
+}
