@@ -27,6 +27,7 @@ import (
 	"github.com/baken-nl/baken/internal/fieldcrypt"
 	"github.com/baken-nl/baken/internal/httpx"
 	"github.com/baken-nl/baken/internal/i18n"
+	"github.com/baken-nl/baken/internal/notify"
 	"github.com/baken-nl/baken/internal/org"
 	"github.com/baken-nl/baken/internal/signal"
 	"github.com/baken-nl/baken/internal/store"
@@ -59,6 +60,7 @@ type App struct {
 	Content *content.Catalog // the validated domain catalogue
 	Engine  *assess.Engine   // the assessment engine over Content
 	Signals *signal.Service  // signals: intake, routing, triage
+	Notify  *notify.SMTP     // e-mail notices; nil when no SMTP server is configured
 	Reg     *prometheus.Registry
 	Started time.Time
 }
@@ -111,9 +113,16 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Optio
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db.SQL(), string(db.Dialect())))
+	signals := signal.NewService(db, log, keys, cat, engine)
+	var mailer *notify.SMTP
+	if cfg.SMTPAddr != "" {
+		mailer = notify.New(notify.Config{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, User: cfg.SMTPUser,
+			Password: cfg.SMTPPassword, BaseURL: cfg.BaseURL}, logger)
+		signals.SetNotifier(mailer)
+	}
 	return &App{Cfg: cfg, Logger: logger, Keys: keys, DB: db, Audit: log, Viewer: audit.NewViewer(db, log),
 		Orgs: org.NewService(db, log, params), Auth: authSvc, I18n: bundle, Content: cat, Engine: engine,
-		Signals: signal.NewService(db, log, keys, cat, engine), Reg: reg, Started: started}, nil
+		Signals: signals, Notify: mailer, Reg: reg, Started: started}, nil
 }
 
 // loadContent loads and validates the content catalogue (the embedded one
@@ -138,8 +147,14 @@ func loadContent(fsys fs.FS) (*content.Catalog, *assess.Engine, error) {
 	return cat, engine, nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close lets e-mail notices under way finish (each is bounded by its
+// timeout) and releases the database.
+func (a *App) Close() error {
+	if a.Notify != nil {
+		a.Notify.Wait()
+	}
+	return a.DB.Close()
+}
 
 // Handler returns the whole HTTP surface.
 func (a *App) Handler() (http.Handler, error) {

@@ -184,3 +184,25 @@ func BenchmarkColdStartToReady(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// TestSMTPWiring: e-mail notices are off unless an SMTP server is configured.
+func TestSMTPWiring(t *testing.T) {
+	a, err := Open(context.Background(), testConfig(t, store.SQLite), quiet(), Options{PasswordParams: password.Fast})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Notify != nil {
+		t.Fatal("a notifier without SMTP configured")
+	}
+	a.Close()
+	cfg := testConfig(t, store.SQLite)
+	cfg.SMTPAddr, cfg.SMTPFrom = "127.0.0.1:2525", "baken@gemeente.test"
+	a, err = Open(context.Background(), cfg, quiet(), Options{PasswordParams: password.Fast})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if a.Notify == nil {
+		t.Fatal("no notifier with SMTP configured")
+	}
+}

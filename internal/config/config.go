@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -30,6 +32,10 @@ type Config struct {
 	MaxBody         int64         // request body cap in bytes
 	ShutdownTimeout time.Duration // grace period for in-flight requests on SIGTERM
 	Demo            bool          // seed the demo world
+	SMTPAddr        string        // host:port of the SMTP server for e-mail notices; "" = no e-mail
+	SMTPFrom        string        // sender address of the notices
+	SMTPUser        string        // optional SMTP user (PLAIN auth, only over TLS or to localhost)
+	SMTPPassword    string        // its password
 }
 
 // Defaults returns the configuration without flags or environment.
@@ -73,6 +79,10 @@ func (c *Config) Flags(fs *flag.FlagSet, env Env, which ...string) (finish func(
 		int64opt("max-body", "request body limit in bytes", &c.MaxBody),
 		dur("shutdown-timeout", "how long in-flight requests may finish on SIGTERM", &c.ShutdownTimeout),
 		boolean("demo", "seed the demo world (idempotent) and print its accounts", &c.Demo),
+		str("smtp-addr", "SMTP server host:port for e-mail notices (a link only); empty: no e-mail", &c.SMTPAddr),
+		str("smtp-from", "sender address of e-mail notices (required with smtp-addr)", &c.SMTPFrom),
+		str("smtp-user", "SMTP user for PLAIN auth (only over TLS or to localhost)", &c.SMTPUser),
+		secret("smtp-password", "SMTP password (prefer the environment variable)", &c.SMTPPassword),
 	}
 	all := len(which) == 1 && which[0] == "all"
 	for _, o := range opts {
@@ -105,6 +115,20 @@ func envName(flagName string) string {
 func str(name, usage string, p *string) option {
 	return option{name: name, env: envName(name), usage: usage,
 		bind:    func(fs *flag.FlagSet, n, u string) { fs.StringVar(p, n, *p, u) },
+		fromEnv: func(v string) error { *p = v; return nil }}
+}
+
+// secretValue is a string flag whose value --help never shows (the
+// environment's value would otherwise be printed as the default).
+type secretValue struct{ p *string }
+
+func (v secretValue) String() string     { return "" }
+func (v secretValue) Set(s string) error { *v.p = s; return nil }
+
+// secret is a string option for a password.
+func secret(name, usage string, p *string) option {
+	return option{name: name, env: envName(name), usage: usage,
+		bind:    func(fs *flag.FlagSet, n, u string) { fs.Var(secretValue{p}, n, u) },
 		fromEnv: func(v string) error { *p = v; return nil }}
 }
 
@@ -177,10 +201,32 @@ func (c *Config) finish() error {
 	if c.MaxBody < 1024 {
 		problems = append(problems, "max body: want at least 1024 bytes")
 	}
+	problems = append(problems, c.checkSMTP()...)
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// checkSMTP checks the e-mail options: without an SMTP address there is no
+// e-mail and the others are unused; with one, a sender is required.
+func (c *Config) checkSMTP() []string {
+	var problems []string
+	if c.SMTPAddr == "" {
+		return nil // no e-mail; the other options are unused
+	}
+	if host, port, err := net.SplitHostPort(c.SMTPAddr); err != nil || host == "" || port == "" {
+		problems = append(problems, fmt.Sprintf("smtp address %q: want host:port", c.SMTPAddr))
+	}
+	if c.SMTPFrom == "" {
+		problems = append(problems, "smtp from: required with smtp-addr")
+	} else if a, err := mail.ParseAddress(c.SMTPFrom); err != nil || a.Name != "" {
+		problems = append(problems, "smtp from: want a plain e-mail address")
+	}
+	if (c.SMTPUser == "") != (c.SMTPPassword == "") {
+		problems = append(problems, "smtp user and password: give both or neither")
+	}
+	return problems
 }
 
 // Level returns the slog level.

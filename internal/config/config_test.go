@@ -3,6 +3,7 @@ package config
 import (
 	"flag"
 	"io"
+	"strings"
 	"testing"
 	"time"
 )
@@ -42,15 +43,56 @@ func TestInvalid(t *testing.T) {
 		env  map[string]string
 		args []string
 	}{
-		"bad env duration": {env: map[string]string{"BAKEN_SESSION_IDLE": "soon"}},
-		"bad env bool":     {env: map[string]string{"BAKEN_DEMO": "ja"}},
-		"bad log format":   {args: []string{"--log-format", "xml"}},
-		"bad level":        {args: []string{"--log-level", "loud"}},
-		"idle > absolute":  {args: []string{"--session-idle", "13h"}},
-		"bad base url":     {args: []string{"--base-url", "baken.example"}},
+		"bad env duration":  {env: map[string]string{"BAKEN_SESSION_IDLE": "soon"}},
+		"bad env bool":      {env: map[string]string{"BAKEN_DEMO": "ja"}},
+		"bad log format":    {args: []string{"--log-format", "xml"}},
+		"bad level":         {args: []string{"--log-level", "loud"}},
+		"idle > absolute":   {args: []string{"--session-idle", "13h"}},
+		"bad base url":      {args: []string{"--base-url", "baken.example"}},
+		"smtp without from": {env: map[string]string{"BAKEN_SMTP_ADDR": "mail.example.nl:587"}},
+		"smtp bad addr":     {args: []string{"--smtp-addr", "mail.example.nl", "--smtp-from", "baken@example.nl"}},
+		"smtp bad from":     {args: []string{"--smtp-addr", "mail.example.nl:587", "--smtp-from", "Baken"}},
+		"smtp user no pw":   {args: []string{"--smtp-addr", "mail.example.nl:587", "--smtp-from", "baken@example.nl", "--smtp-user", "baken"}},
 	} {
 		if _, err := parse(t, tc.env, tc.args...); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+func TestSMTP(t *testing.T) {
+	c, err := parse(t, nil)
+	if err != nil || c.SMTPAddr != "" || c.SMTPFrom != "" {
+		t.Fatalf("default: e-mail must be off: %+v %v", c, err)
+	}
+	c, err = parse(t, map[string]string{"BAKEN_SMTP_ADDR": "mail.example.nl:587", "BAKEN_SMTP_FROM": "baken@example.nl",
+		"BAKEN_SMTP_USER": "baken", "BAKEN_SMTP_PASSWORD": "geheim"})
+	if err != nil || c.SMTPAddr != "mail.example.nl:587" || c.SMTPFrom != "baken@example.nl" || c.SMTPUser != "baken" || c.SMTPPassword != "geheim" {
+		t.Fatalf("env: %+v %v", c, err)
+	}
+	c, err = parse(t, map[string]string{"BAKEN_SMTP_ADDR": "mail.example.nl:587", "BAKEN_SMTP_FROM": "baken@example.nl"},
+		"--smtp-addr", "localhost:25")
+	if err != nil || c.SMTPAddr != "localhost:25" || c.SMTPUser != "" {
+		t.Fatalf("flag over env: %+v %v", c, err)
+	}
+}
+
+func TestSecretNotInHelp(t *testing.T) {
+	c := Defaults()
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	var out strings.Builder
+	fs.SetOutput(&out)
+	if _, err := c.Flags(fs, func(k string) (string, bool) {
+		v, ok := map[string]string{"BAKEN_SMTP_PASSWORD": "geheim-wachtwoord"}[k]
+		return v, ok
+	}, "all"); err != nil {
+		t.Fatal(err)
+	}
+	fs.PrintDefaults()
+	if c.SMTPPassword != "geheim-wachtwoord" || strings.Contains(out.String(), "geheim") || !strings.Contains(out.String(), "smtp-password") {
+		t.Fatalf("help shows the password or lacks the option:\n%s", out.String())
+	}
+	if err := fs.Parse([]string{"--smtp-password", "ander"}); err != nil || c.SMTPPassword != "ander" {
+		t.Fatalf("flag: %q %v", c.SMTPPassword, err)
 	}
 }

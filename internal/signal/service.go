@@ -28,7 +28,19 @@ type Service struct {
 	keys   *fieldcrypt.Keyring
 	cat    *content.Catalog
 	engine *assess.Engine
+	notify Notifier // nil: no notices
 }
+
+// Notifier tells care coordinators that a new signal is waiting. Create
+// calls NewSignal after the commit with the addresses of the region's care
+// coordinators; it must return at once and never carries signal data.
+type Notifier interface {
+	NewSignal(ctx context.Context, recipients []string)
+}
+
+// SetNotifier sets the notifier of new signals (nil: none). Call it before
+// the service is used.
+func (s *Service) SetNotifier(n Notifier) { s.notify = n }
 
 // NewService returns the signal service.
 func NewService(db *store.DB, log *audit.Log, keys *fieldcrypt.Keyring, cat *content.Catalog, engine *assess.Engine) *Service {
@@ -120,7 +132,20 @@ func (s *Service) Create(ctx context.Context, actor policy.Subject, in Input) (S
 			return err
 		}
 		sig.History = []Event{ev}
-		return s.logSignal(ctx, tx, actor, "signal.create", &sig, "")
+		if err := s.logSignal(ctx, tx, actor, "signal.create", &sig, ""); err != nil {
+			return err
+		}
+		if s.notify == nil {
+			return nil
+		}
+		to, err := coordinatorEmails(ctx, tx, regionID)
+		if err != nil {
+			return err
+		}
+		if n := s.notify; len(to) > 0 {
+			tx.AfterCommit(func() { n.NewSignal(context.WithoutCancel(ctx), to) })
+		}
+		return nil
 	})
 	if err != nil {
 		return Signal{}, errs.Wrap(err, "create signal")
@@ -140,6 +165,31 @@ func municipalityRegion(ctx context.Context, tx *store.Tx, id string) (string, e
 		return "", nil
 	}
 	return region, err
+}
+
+// coordinatorEmails returns the addresses of the care coordinators of a
+// region who may sign in: users with role zorgcoordinator whose organisation
+// lies in the region (the region itself or one of its organisations), the
+// same definition as policy.Subject.RegionID and visible.
+func coordinatorEmails(ctx context.Context, tx *store.Tx, regionID string) ([]string, error) {
+	rows, err := tx.Query(ctx, `SELECT u.email FROM users u
+		JOIN user_roles r ON r.user_id = u.id AND r.role = ?
+		JOIN organisations o ON o.id = u.organisation_id
+		WHERE u.disabled_at IS NULL AND ((o.kind = 'region' AND o.id = ?) OR (o.kind <> 'region' AND o.region_id = ?))
+		ORDER BY u.email`, string(policy.Zorgcoordinator), regionID, regionID)
+	if err != nil {
+		return nil, fmt.Errorf("care coordinators: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // nextReference advances this year's counter and returns the reference. The
