@@ -254,6 +254,7 @@ type listPage struct {
 	Form           *form
 	Items          []signal.Summary
 	Next           string // URL of the next page, "" on the last
+	SearchNext     string // cursor of the next page of a search (posted, never in a URL)
 	Inbox          bool
 	Search         bool
 	Query          string
@@ -319,6 +320,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, inbox bool) error 
 		Sorts: signal.Sorts}
 	if search {
 		filter.Query = strings.TrimSpace(r.PostForm.Get("q"))
+		filter.Cursor = r.PostForm.Get("cursor")
 		lp.Query = filter.Query
 	}
 	form := newForm(v, nil)
@@ -338,6 +340,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, inbox bool) error 
 			return err
 		} else {
 			lp.Items = page.Items
+			if search {
+				lp.SearchNext = page.Next
+			}
 			if page.Next != "" && !search {
 				nv := url.Values{}
 				for k, vals := range v {

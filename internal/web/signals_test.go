@@ -305,6 +305,30 @@ func TestSignalListsAndInbox(t *testing.T) {
 			t.Errorf("alias search: %d rows", n)
 		}
 		noPersonalDataInURLs(t, r, "vergeet-mij-niet")
+
+		// A search with more than one page goes on with a posted "Volgende":
+		// the cursor travels in the form, the alias never in a URL.
+		withAlias := in
+		withAlias.Persons = []signal.PersonInput{{Alias: "Zwaluw"}}
+		for range signal.DefaultLimit + 1 {
+			if _, err := e.app.Signals.Create(ctx, subj, withAlias); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r = co.post("/signalen/zoeken", url.Values{"q": {"Zwaluw"}}).wantStatus(t, http.StatusOK)
+		if n := strings.Count(r.body, `data-signal="`); n != signal.DefaultLimit {
+			t.Fatalf("search page 1 holds %d", n)
+		}
+		cm := regexp.MustCompile(`name="cursor" value="([^"]+)"`).FindStringSubmatch(r.body)
+		if cm == nil {
+			t.Fatal("search without a posted Volgende")
+		}
+		noPersonalDataInURLs(t, r, "zwaluw")
+		r = co.post("/signalen/zoeken", url.Values{"q": {"Zwaluw"}, "cursor": {strings.ReplaceAll(cm[1], "&amp;", "&")}}).wantStatus(t, http.StatusOK)
+		if n := strings.Count(r.body, `data-signal="`); n != 1 {
+			t.Errorf("search page 2 holds %d", n)
+		}
+		r.wantLacks(t, `name="cursor"`)
 	})
 }
 
