@@ -66,18 +66,5 @@ func (v *Viewer) Search(ctx context.Context, actor policy.Subject, f Filter, sub
 }
 
 func orgsInRegion(ctx context.Context, tx *store.Tx, actor policy.Subject) ([]string, error) {
-	rows, err := tx.Query(ctx, `SELECT id FROM organisations WHERE id = ? OR id = ? OR region_id = ?`, actor.OrgID, actor.RegionID, actor.RegionID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	ids := []string{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return tx.Strings(ctx, `SELECT id FROM organisations WHERE id = ? OR id = ? OR region_id = ?`, actor.OrgID, actor.RegionID, actor.RegionID)
 }

@@ -172,7 +172,7 @@ func municipalityRegion(ctx context.Context, tx *store.Tx, id string) (string, e
 // lies in the region (the region itself or one of its organisations), the
 // same definition as policy.Subject.RegionID and visible.
 func coordinatorEmails(ctx context.Context, tx *store.Tx, regionID string) ([]string, error) {
-	rows, err := tx.Query(ctx, `SELECT u.email FROM users u
+	out, err := tx.Strings(ctx, `SELECT u.email FROM users u
 		JOIN user_roles r ON r.user_id = u.id AND r.role = ?
 		JOIN organisations o ON o.id = u.organisation_id
 		WHERE u.disabled_at IS NULL AND ((o.kind = 'region' AND o.id = ?) OR (o.kind <> 'region' AND o.region_id = ?))
@@ -180,16 +180,7 @@ func coordinatorEmails(ctx context.Context, tx *store.Tx, regionID string) ([]st
 	if err != nil {
 		return nil, fmt.Errorf("care coordinators: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var e string
-		if err := rows.Scan(&e); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // nextReference advances this year's counter and returns the reference. The
@@ -377,20 +368,7 @@ func (s *Service) load(ctx context.Context, tx *store.Tx, id string) (Signal, er
 }
 
 func loadForms(ctx context.Context, tx *store.Tx, id string) ([]string, error) {
-	rows, err := tx.Query(ctx, `SELECT form FROM signal_forms WHERE signal_id = ? ORDER BY form`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var f string
-		if err := rows.Scan(&f); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return tx.Strings(ctx, `SELECT form FROM signal_forms WHERE signal_id = ? ORDER BY form`, id)
 }
 
 func (s *Service) loadPersons(ctx context.Context, tx *store.Tx, id string) ([]Person, error) {

@@ -300,3 +300,22 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 	_, err := d.sql.ExecContext(ctx, `VACUUM INTO ?`, path)
 	return err
 }
+
+// Strings runs a query of one text column and returns its values (an empty,
+// non-nil slice when there are none).
+func (tx *Tx) Strings(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := tx.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
