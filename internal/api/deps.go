@@ -6,6 +6,7 @@ import (
 	"github.com/baken-nl/baken/internal/assess"
 	"github.com/baken-nl/baken/internal/audit"
 	"github.com/baken-nl/baken/internal/auth"
+	"github.com/baken-nl/baken/internal/cases"
 	"github.com/baken-nl/baken/internal/config"
 	"github.com/baken-nl/baken/internal/content"
 	"github.com/baken-nl/baken/internal/i18n"
@@ -26,5 +27,6 @@ type Deps struct {
 	Content *content.Catalog
 	Engine  *assess.Engine
 	Signals *signal.Service
+	Cases   *cases.Service
 	Version string
 }

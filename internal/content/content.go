@@ -185,6 +185,7 @@ type Catalog struct {
 	Advice           []Advice          `yaml:"advice"`
 	PartnerTypes     []PartnerType     `yaml:"partnerTypes"`
 	Kader            Kader             `yaml:"kader"`
+	Casework         Casework          `yaml:"casework"`
 	// Explanations are the texts of the rules that fire, by rule id, with
 	// fmt verbs where the engine fills in counts or names.
 	Explanations map[string]Text `yaml:"explanations"`

@@ -57,6 +57,22 @@ func fixture() *Catalog {
 			{ID: id + ".p2.verdieping", Level: Plateau2, Label: t2("verdieping"), Description: t2("verdieping")},
 		}})
 	}
+	opt := func(ids ...string) []Option {
+		var out []Option
+		for _, id := range ids {
+			out = append(out, Option{ID: id, Label: t2(id)})
+		}
+		return out
+	}
+	c.Casework = Casework{
+		ClosingReasons: opt("support_completed"), ShelterTypes: opt("cosm"), SupportDomains: opt("housing"),
+		SupportStatuses: opt("to_do"), DossierTypes: opt("registration"), PermitStatuses: opt("none"),
+		DocumentTypes: opt("other"), ConsentBases: opt("consent"), ConsentPurposes: opt("care"),
+		ShareableFields: opt("name"), ContactKinds: opt("phone"), NonPunishmentForms: []string{"criminal"},
+		Reflection:   ReflectionRules{Months: 3, DublinDays: 30, WarnDays: 14},
+		Registration: RegistrationRules{ReporterType: "zorgcoordinatie"},
+		Documents:    DocumentRules{MaxBytes: 1024, ContentTypes: []string{"application/pdf"}},
+	}
 	return c
 }
 
@@ -66,7 +82,7 @@ var sectionFiles = map[string]string{
 	"indicators": "data/indicators.yaml", "departments": "data/departments.yaml",
 	"frontlineSignals": "data/signals.yaml", "riskFactors": "data/risk_factors.yaml",
 	"advice": "data/advice.yaml", "partnerTypes": "data/partners.yaml", "kader": "data/kader.yaml",
-	"explanations": "data/explanations.yaml",
+	"explanations": "data/explanations.yaml", "casework": "data/casework.yaml",
 }
 
 // fixtureFS writes each section of c as YAML into its own file.
@@ -76,6 +92,7 @@ func fixtureFS(t testing.TB, c *Catalog) fstest.MapFS {
 		"meta": c.Meta, "forms": c.Forms, "dimensions": c.Dimensions, "indicators": c.Indicators,
 		"departments": c.Departments, "frontlineSignals": c.FrontlineSignals, "riskFactors": c.RiskFactors,
 		"advice": c.Advice, "partnerTypes": c.PartnerTypes, "kader": c.Kader, "explanations": c.Explanations,
+		"casework": c.Casework,
 	}
 	fsys := fstest.MapFS{}
 	for name, v := range sections {

@@ -101,6 +101,7 @@ func (c *Catalog) Validate() error {
 	v.advice()
 	v.kader()
 	v.explanations()
+	v.casework()
 	if len(v.problems) > 0 {
 		return &ValidationError{Problems: v.problems}
 	}

@@ -80,8 +80,8 @@ func TestValidateReportsEntry(t *testing.T) {
 			`data/indicators.yaml: indicators[vulnerability]: id "vulnerability" is not of the form dimension.concept (lowercase letters, digits and underscores, starting with a letter)`,
 			`data/risk_factors.yaml: riskFactors[LVB]: id "LVB" is not lowercase letters, digits and underscores, starting with a letter`,
 		}},
-		{"missing id", func(c *Catalog) { c.PartnerTypes[1].ID = "" },
-			[]string{`data/partners.yaml: partnerTypes[#2]: id is missing`}},
+		{"missing id", func(c *Catalog) { c.PartnerTypes = append(c.PartnerTypes, PartnerType{Label: t2("x"), Description: t2("x")}) },
+			[]string{`data/partners.yaml: partnerTypes[#3]: id is missing`}},
 		{"duplicate ids", func(c *Catalog) {
 			c.FrontlineSignals = append(c.FrontlineSignals, c.FrontlineSignals[0])
 			ind(c, "coercion.x").ID = "deception.x"

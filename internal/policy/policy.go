@@ -66,11 +66,25 @@ const (
 	ReadSignal       Action = "signal.read"       // a signal's content and history
 	TransitionSignal Action = "signal.transition" // change a signal's status
 	ListSignals      Action = "signal.list"       // the signal lists and the inbox
+
+	// Cases (issue 5). A case's Resource: ID, RegionID the region whose care
+	// coordinators run it, Members the assigned coordinators and the holders
+	// of a current break-the-glass grant.
+	CreateCase     Action = "case.create"          // open a case (from signals or directly)
+	SeeCase        Action = "case.see"             // that a case exists: reference, phase, who is assigned
+	ReadCase       Action = "case.read"            // the client, the timeline, everything in it
+	WriteCase      Action = "case.write"           // edit, transition, timeline, hand over, transfer
+	BreakGlass     Action = "case.break_glass"     // open a case one is not assigned to, with a reason
+	DecideTransfer Action = "case.transfer.decide" // accept or decline a transfer into one's region
+	ListCases      Action = "case.list"            // the case lists and the dashboard
+	ReadShelters   Action = "shelter.read"         // shelter capacity and occupancy
+	ManageShelter  Action = "shelter.manage"       // set a shelter's capacity
 )
 
 // Actions lists every action, for the matrix test and the docs.
 var Actions = []Action{UseApp, ReadOrg, ManageOrg, ReadUser, ManageUser, ReadAudit, ManageTokens, EditProfile,
-	CreateSignal, ReadSignal, TransitionSignal, ListSignals}
+	CreateSignal, ReadSignal, TransitionSignal, ListSignals,
+	CreateCase, SeeCase, ReadCase, WriteCase, BreakGlass, DecideTransfer, ListCases, ReadShelters, ManageShelter}
 
 // Resource is the object acted on. Zero fields mean "no object" (a list or a page).
 type Resource struct {
@@ -78,6 +92,9 @@ type Resource struct {
 	OrgID    string // owning organisation
 	RegionID string // region of the owning organisation (the region itself for a region)
 	OwnerID  string // the user it belongs to (a user's own account, token)
+	// Members are the users with need-to-know access to the object (a
+	// case's assigned coordinators and current break-the-glass grants).
+	Members []string
 }
 
 // inScope: the object lies within the subject's reach.
@@ -136,11 +153,38 @@ func Can(s Subject, a Action, r Resource) bool {
 		// The lists show only what the subject may read (the signal service
 		// filters them); only a list, never an object.
 		return isList(r) && (s.Has(Signaleerder) || s.Has(Zorgcoordinator))
+	case CreateCase:
+		// A care coordinator opens cases in their own region.
+		return r.ID == "" && coordinates(s, r)
+	case SeeCase:
+		// The region's care coordinators know a case exists (to take it
+		// over, or to break the glass); nobody else does.
+		return !isList(r) && coordinates(s, r)
+	case ReadCase, WriteCase:
+		// Need to know: the assigned coordinators and current grants only.
+		return !isList(r) && coordinates(s, r) && member(s, r)
+	case BreakGlass:
+		return !isList(r) && coordinates(s, r) && !member(s, r)
+	case DecideTransfer:
+		// The care coordinators of the receiving region (RegionID).
+		return !isList(r) && coordinates(s, r)
+	case ListCases:
+		return isList(r) && s.Has(Zorgcoordinator)
+	case ReadShelters:
+		return s.Has(Zorgcoordinator) || s.Has(Beheerder) && (isList(r) || inScope(s, r))
+	case ManageShelter:
+		// A shelter (a partner organisation) is managed by the care
+		// coordinators of its region and the beheerder.
+		return !isList(r) && (coordinates(s, r) || s.Has(Beheerder) && inScope(s, r))
 	}
 	return false
 }
 
-func isList(r Resource) bool { return r == Resource{} }
+func isList(r Resource) bool {
+	return r.ID == "" && r.OrgID == "" && r.RegionID == "" && r.OwnerID == "" && len(r.Members) == 0
+}
+
+func member(s Subject, r Resource) bool { return slices.Contains(r.Members, s.UserID) }
 
 // Require returns nil when s may do a on r. Otherwise: unauthenticated for an
 // anonymous subject; not found when the object is one the subject may not
@@ -167,6 +211,12 @@ func canSee(s Subject, a Action, r Resource) bool {
 		return Can(s, ReadUser, r)
 	case TransitionSignal, CreateSignal:
 		return Can(s, ReadSignal, r)
+	case ReadCase, WriteCase, BreakGlass:
+		// A coordinator of the region learns the case exists (and may break
+		// the glass); to everyone else it does not.
+		return Can(s, SeeCase, r)
+	case DecideTransfer:
+		return false
 	}
 	return false
 }

@@ -16,9 +16,12 @@ const (
 	sOwnOrg      scope = "own_org"      // another object of Gemeente A
 	sSameRegion  scope = "same_region"  // an object of Gemeente B (also Noord)
 	sOtherRegion scope = "other_region" // an object of Gemeente C (Zuid)
+	sMember      scope = "member"       // a case of Noord the subject is assigned to
+	sMemberOther scope = "member_other" // a case of Zuid that still lists the subject (after a transfer)
+	sRegion      scope = "region"       // no object yet, in region Noord (a case to open)
 )
 
-var scopes = []scope{sList, sSelf, sOwnOrg, sSameRegion, sOtherRegion}
+var scopes = []scope{sList, sSelf, sOwnOrg, sSameRegion, sOtherRegion, sMember, sMemberOther, sRegion}
 
 func resourceFor(sc scope) Resource {
 	switch sc {
@@ -30,6 +33,12 @@ func resourceFor(sc scope) Resource {
 		return Resource{ID: "x-b", OrgID: "gem-b", RegionID: "noord", OwnerID: "u-other"}
 	case sOtherRegion:
 		return Resource{ID: "x-c", OrgID: "gem-c", RegionID: "zuid", OwnerID: "u-other"}
+	case sMember:
+		return Resource{ID: "c-a", RegionID: "noord", Members: []string{"u-other", "u-self"}}
+	case sMemberOther:
+		return Resource{ID: "c-c", RegionID: "zuid", Members: []string{"u-self"}}
+	case sRegion:
+		return Resource{RegionID: "noord"}
 	}
 	return Resource{}
 }
@@ -40,17 +49,17 @@ var allowed = map[Action]map[Role][]scope{
 	UseApp:  everyRole(scopes...),
 	ReadOrg: everyRole(scopes...),
 	ManageOrg: {
-		Beheerder: {sList, sSelf, sOwnOrg, sSameRegion},
+		Beheerder: {sList, sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
 	},
 	ReadUser: merge(everyRole(sSelf), map[Role][]scope{
-		Beheerder: {sList, sSelf, sOwnOrg, sSameRegion},
+		Beheerder: {sList, sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
 	}),
 	ManageUser: {
-		Beheerder: {sList, sSelf, sOwnOrg, sSameRegion},
+		Beheerder: {sList, sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
 	},
 	ReadAudit: {
-		Beheerder:           {sList, sSelf, sOwnOrg, sSameRegion},
-		Privacyfunctionaris: {sList, sSelf, sOwnOrg, sSameRegion},
+		Beheerder:           {sList, sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
+		Privacyfunctionaris: {sList, sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
 	},
 	ManageTokens: merge(everyRole(sSelf), map[Role][]scope{
 		Beheerder: {sSelf, sOwnOrg, sSameRegion},
@@ -61,7 +70,7 @@ var allowed = map[Action]map[Role][]scope{
 		Beheerder:           {},
 		Beleidsmedewerker:   {},
 		Signaleerder:        {sSelf, sOwnOrg},
-		Zorgcoordinator:     {sSelf, sOwnOrg, sSameRegion},
+		Zorgcoordinator:     {sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
 		Ketenpartner:        {},
 		Analist:             {},
 		Privacyfunctionaris: {},
@@ -70,7 +79,7 @@ var allowed = map[Action]map[Role][]scope{
 		Beheerder:           {sSelf},
 		Beleidsmedewerker:   {sSelf},
 		Signaleerder:        {sSelf},
-		Zorgcoordinator:     {sSelf, sOwnOrg, sSameRegion},
+		Zorgcoordinator:     {sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
 		Ketenpartner:        {sSelf},
 		Analist:             {sSelf},
 		Privacyfunctionaris: {sSelf},
@@ -79,7 +88,7 @@ var allowed = map[Action]map[Role][]scope{
 		Beheerder:           {},
 		Beleidsmedewerker:   {},
 		Signaleerder:        {},
-		Zorgcoordinator:     {sSelf, sOwnOrg, sSameRegion},
+		Zorgcoordinator:     {sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
 		Ketenpartner:        {},
 		Analist:             {},
 		Privacyfunctionaris: {},
@@ -92,6 +101,23 @@ var allowed = map[Action]map[Role][]scope{
 		Ketenpartner:        {},
 		Analist:             {},
 		Privacyfunctionaris: {},
+	},
+	// Cases: Resource{RegionID: the case's region, Members: assigned and granted}.
+	CreateCase: {Zorgcoordinator: {sRegion}},
+	SeeCase:    {Zorgcoordinator: {sSelf, sOwnOrg, sSameRegion, sMember, sRegion}},
+	ReadCase:   {Zorgcoordinator: {sMember}},
+	WriteCase:  {Zorgcoordinator: {sMember}},
+	BreakGlass: {Zorgcoordinator: {sSelf, sOwnOrg, sSameRegion, sRegion}},
+	// Transfers: RegionID is the receiving region.
+	DecideTransfer: {Zorgcoordinator: {sSelf, sOwnOrg, sSameRegion, sMember, sRegion}},
+	ListCases:      {Zorgcoordinator: {sList}},
+	ReadShelters: {
+		Zorgcoordinator: scopes,
+		Beheerder:       {sList, sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
+	},
+	ManageShelter: {
+		Zorgcoordinator: {sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
+		Beheerder:       {sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
 	},
 }
 
@@ -217,6 +243,14 @@ func TestSignalRequire(t *testing.T) {
 		{"national subject with every role", natAdmin, ReadSignal, resourceFor(sOtherRegion), errs.NotFound},
 		{"analist lists", subj(Analist), ListSignals, Resource{}, errs.Forbidden},
 		{"anonymous", Subject{}, ReadSignal, resourceFor(sSelf), errs.Unauthenticated},
+		{"case: unassigned coordinator of the region may break the glass", subj(Zorgcoordinator), ReadCase, resourceFor(sSameRegion), errs.Forbidden},
+		{"case: other region's coordinator", subj(Zorgcoordinator), ReadCase, resourceFor(sOtherRegion), errs.NotFound},
+		{"case: stale membership after a transfer", subj(Zorgcoordinator), WriteCase, resourceFor(sMemberOther), errs.NotFound},
+		{"case: the reporter", subj(Signaleerder), ReadCase, resourceFor(sMember), errs.NotFound},
+		{"case: partner", subj(Ketenpartner), ReadCase, resourceFor(sMember), errs.NotFound},
+		{"case: beheerder", subj(Beheerder), ReadCase, resourceFor(sMember), errs.NotFound},
+		{"case: national coordinator", natCoord, ReadCase, resourceFor(sMember), errs.NotFound},
+		{"case: glass already open", subj(Zorgcoordinator), BreakGlass, resourceFor(sMember), errs.Forbidden},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
