@@ -28,6 +28,7 @@ import (
 	"github.com/baken-nl/baken/internal/fieldcrypt"
 	"github.com/baken-nl/baken/internal/httpx"
 	"github.com/baken-nl/baken/internal/i18n"
+	"github.com/baken-nl/baken/internal/kader"
 	"github.com/baken-nl/baken/internal/notify"
 	"github.com/baken-nl/baken/internal/org"
 	"github.com/baken-nl/baken/internal/signal"
@@ -62,6 +63,7 @@ type App struct {
 	Engine  *assess.Engine   // the assessment engine over Content
 	Signals *signal.Service  // signals: intake, routing, triage
 	Cases   *cases.Service   // care coordination: cases from registration to aftercare
+	Kader   *kader.Service   // self-assessment against the Kader and the action plan
 	Notify  *notify.SMTP     // e-mail notices; nil when no SMTP server is configured
 	Reg     *prometheus.Registry
 	Started time.Time
@@ -124,7 +126,8 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Optio
 	}
 	return &App{Cfg: cfg, Logger: logger, Keys: keys, DB: db, Audit: log, Viewer: audit.NewViewer(db, log),
 		Orgs: org.NewService(db, log, params), Auth: authSvc, I18n: bundle, Content: cat, Engine: engine,
-		Signals: signals, Cases: cases.NewService(db, log, keys, cat, signals), Notify: mailer, Reg: reg, Started: started}, nil
+		Signals: signals, Cases: cases.NewService(db, log, keys, cat, signals),
+		Kader: kader.NewService(db, log, cat), Notify: mailer, Reg: reg, Started: started}, nil
 }
 
 // loadContent loads and validates the content catalogue (the embedded one
@@ -161,12 +164,12 @@ func (a *App) Close() error {
 // Handler returns the whole HTTP surface.
 func (a *App) Handler() (http.Handler, error) {
 	webH, err := web.New(web.Deps{Cfg: a.Cfg, Logger: a.Logger, DB: a.DB, Auth: a.Auth, Orgs: a.Orgs,
-		Viewer: a.Viewer, I18n: a.I18n, Content: a.Content, Engine: a.Engine, Signals: a.Signals, Cases: a.Cases, Version: Version})
+		Viewer: a.Viewer, I18n: a.I18n, Content: a.Content, Engine: a.Engine, Signals: a.Signals, Cases: a.Cases, Kader: a.Kader, Version: Version})
 	if err != nil {
 		return nil, err
 	}
 	apiH, err := api.New(api.Deps{Cfg: a.Cfg, Logger: a.Logger, DB: a.DB, Auth: a.Auth, Orgs: a.Orgs,
-		Viewer: a.Viewer, I18n: a.I18n, Content: a.Content, Engine: a.Engine, Signals: a.Signals, Cases: a.Cases, Version: Version})
+		Viewer: a.Viewer, I18n: a.I18n, Content: a.Content, Engine: a.Engine, Signals: a.Signals, Cases: a.Cases, Kader: a.Kader, Version: Version})
 	if err != nil {
 		return nil, err
 	}

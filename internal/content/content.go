@@ -186,6 +186,8 @@ type Catalog struct {
 	PartnerTypes     []PartnerType     `yaml:"partnerTypes"`
 	Kader            Kader             `yaml:"kader"`
 	Casework         Casework          `yaml:"casework"`
+	// IBP are the IBP 5.11 commitments of a municipality.
+	IBP []Commitment `yaml:"ibp"`
 	// Explanations are the texts of the rules that fire, by rule id, with
 	// fmt verbs where the engine fills in counts or names.
 	Explanations map[string]Text `yaml:"explanations"`

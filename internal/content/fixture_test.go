@@ -73,6 +73,8 @@ func fixture() *Catalog {
 		Registration: RegistrationRules{ReporterType: "zorgcoordinatie"},
 		Documents:    DocumentRules{MaxBytes: 1024, ContentTypes: []string{"application/pdf"}},
 	}
+	c.IBP = []Commitment{{ID: "clear_policy", Label: t2("policy"), Check: CheckBlock, Block: "thema1.p1.basis"},
+		{ID: "signals", Label: t2("signals"), Check: CheckSignals}}
 	return c
 }
 
@@ -82,7 +84,7 @@ var sectionFiles = map[string]string{
 	"indicators": "data/indicators.yaml", "departments": "data/departments.yaml",
 	"frontlineSignals": "data/signals.yaml", "riskFactors": "data/risk_factors.yaml",
 	"advice": "data/advice.yaml", "partnerTypes": "data/partners.yaml", "kader": "data/kader.yaml",
-	"explanations": "data/explanations.yaml", "casework": "data/casework.yaml",
+	"explanations": "data/explanations.yaml", "casework": "data/casework.yaml", "ibp": "data/ibp.yaml",
 }
 
 // fixtureFS writes each section of c as YAML into its own file.
@@ -92,7 +94,7 @@ func fixtureFS(t testing.TB, c *Catalog) fstest.MapFS {
 		"meta": c.Meta, "forms": c.Forms, "dimensions": c.Dimensions, "indicators": c.Indicators,
 		"departments": c.Departments, "frontlineSignals": c.FrontlineSignals, "riskFactors": c.RiskFactors,
 		"advice": c.Advice, "partnerTypes": c.PartnerTypes, "kader": c.Kader, "explanations": c.Explanations,
-		"casework": c.Casework,
+		"casework": c.Casework, "ibp": c.IBP,
 	}
 	fsys := fstest.MapFS{}
 	for name, v := range sections {

@@ -102,6 +102,7 @@ func (c *Catalog) Validate() error {
 	v.kader()
 	v.explanations()
 	v.casework()
+	v.ibp()
 	if len(v.problems) > 0 {
 		return &ValidationError{Problems: v.problems}
 	}

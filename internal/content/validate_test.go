@@ -80,7 +80,17 @@ func TestValidateReportsEntry(t *testing.T) {
 			`data/indicators.yaml: indicators[vulnerability]: id "vulnerability" is not of the form dimension.concept (lowercase letters, digits and underscores, starting with a letter)`,
 			`data/risk_factors.yaml: riskFactors[LVB]: id "LVB" is not lowercase letters, digits and underscores, starting with a letter`,
 		}},
-		{"missing id", func(c *Catalog) { c.PartnerTypes = append(c.PartnerTypes, PartnerType{Label: t2("x"), Description: t2("x")}) },
+		{"ibp check unknown", func(c *Catalog) { c.IBP[1].Check = "vibes" },
+			[]string{`data/ibp.yaml: ibp[signals]: check "vibes" is not one of [block policy_officer care_coordinator shelter_in_region signals_recorded]`}},
+		{"ibp block unknown", func(c *Catalog) { c.IBP[0].Block = "thema9.p1.nope" },
+			[]string{`data/ibp.yaml: ibp[clear_policy]: block "thema9.p1.nope" is not a building block of the kader`}},
+		{"casework list empty", func(c *Catalog) { c.Casework.ShelterTypes = nil },
+			[]string{`data/casework.yaml: casework[shelterTypes]: the list is empty`}},
+		{"casework non-punishment form unknown", func(c *Catalog) { c.Casework.NonPunishmentForms = []string{"nope"} },
+			[]string{`data/casework.yaml: casework[nonPunishmentForms]: unknown form "nope"`}},
+		{"missing id", func(c *Catalog) {
+			c.PartnerTypes = append(c.PartnerTypes, PartnerType{Label: t2("x"), Description: t2("x")})
+		},
 			[]string{`data/partners.yaml: partnerTypes[#3]: id is missing`}},
 		{"duplicate ids", func(c *Catalog) {
 			c.FrontlineSignals = append(c.FrontlineSignals, c.FrontlineSignals[0])

@@ -79,12 +79,19 @@ const (
 	ListCases      Action = "case.list"            // the case lists and the dashboard
 	ReadShelters   Action = "shelter.read"         // shelter capacity and occupancy
 	ManageShelter  Action = "shelter.manage"       // set a shelter's capacity
+
+	// Self-assessment against the Kader (issue 6). A round's Resource: ID,
+	// OrgID the municipality, RegionID its region.
+	ReadSelfAssessment Action = "selfassessment.read"   // a municipality's rounds and action plan
+	EditSelfAssessment Action = "selfassessment.edit"   // start rounds, fill in blocks, manage actions
+	ReadRegionKader    Action = "selfassessment.region" // the region view: every municipality × theme
 )
 
 // Actions lists every action, for the matrix test and the docs.
 var Actions = []Action{UseApp, ReadOrg, ManageOrg, ReadUser, ManageUser, ReadAudit, ManageTokens, EditProfile,
 	CreateSignal, ReadSignal, TransitionSignal, ListSignals,
-	CreateCase, SeeCase, ReadCase, WriteCase, BreakGlass, DecideTransfer, ListCases, ReadShelters, ManageShelter}
+	CreateCase, SeeCase, ReadCase, WriteCase, BreakGlass, DecideTransfer, ListCases, ReadShelters, ManageShelter,
+	ReadSelfAssessment, EditSelfAssessment, ReadRegionKader}
 
 // Resource is the object acted on. Zero fields mean "no object" (a list or a page).
 type Resource struct {
@@ -176,6 +183,13 @@ func Can(s Subject, a Action, r Resource) bool {
 		// A shelter (a partner organisation) is managed by the care
 		// coordinators of its region and the beheerder.
 		return !isList(r) && (coordinates(s, r) || s.Has(Beheerder) && inScope(s, r))
+	case ReadSelfAssessment, EditSelfAssessment:
+		// Only the municipality's own policy officers.
+		return s.Has(Beleidsmedewerker) && r.OrgID != "" && r.OrgID == s.OrgID
+	case ReadRegionKader:
+		// The region's analysts and care coordinators (a national analyst:
+		// every region); a region, never a list of everything.
+		return r.RegionID != "" && (s.Has(Analist) && (s.National || r.RegionID == s.RegionID) || coordinates(s, r))
 	}
 	return false
 }
@@ -217,6 +231,8 @@ func canSee(s Subject, a Action, r Resource) bool {
 		return Can(s, SeeCase, r)
 	case DecideTransfer:
 		return false
+	case EditSelfAssessment:
+		return Can(s, ReadSelfAssessment, r)
 	}
 	return false
 }

@@ -119,6 +119,13 @@ var allowed = map[Action]map[Role][]scope{
 		Zorgcoordinator: {sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
 		Beheerder:       {sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
 	},
+	// Self-assessment: Resource{OrgID: the municipality, RegionID: its region}.
+	ReadSelfAssessment: {Beleidsmedewerker: {sSelf, sOwnOrg}},
+	EditSelfAssessment: {Beleidsmedewerker: {sSelf, sOwnOrg}},
+	ReadRegionKader: {
+		Analist:         {sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
+		Zorgcoordinator: {sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
+	},
 }
 
 func everyRole(sc ...scope) map[Role][]scope {
@@ -251,6 +258,9 @@ func TestSignalRequire(t *testing.T) {
 		{"case: beheerder", subj(Beheerder), ReadCase, resourceFor(sMember), errs.NotFound},
 		{"case: national coordinator", natCoord, ReadCase, resourceFor(sMember), errs.NotFound},
 		{"case: glass already open", subj(Zorgcoordinator), BreakGlass, resourceFor(sMember), errs.Forbidden},
+		{"kader: other municipality's round is hidden", subj(Beleidsmedewerker), EditSelfAssessment, resourceFor(sSameRegion), errs.NotFound},
+		{"kader: analyst may not edit", subj(Analist), EditSelfAssessment, resourceFor(sOwnOrg), errs.NotFound},
+		{"kader: other region's view", subj(Analist), ReadRegionKader, Resource{RegionID: "zuid"}, errs.Forbidden},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"github.com/baken-nl/baken/internal/config"
 	"github.com/baken-nl/baken/internal/content"
 	"github.com/baken-nl/baken/internal/i18n"
+	"github.com/baken-nl/baken/internal/kader"
 	"github.com/baken-nl/baken/internal/org"
 	"github.com/baken-nl/baken/internal/signal"
 	"github.com/baken-nl/baken/internal/store"
@@ -28,5 +29,6 @@ type Deps struct {
 	Engine  *assess.Engine
 	Signals *signal.Service
 	Cases   *cases.Service
+	Kader   *kader.Service
 	Version string
 }
