@@ -104,6 +104,10 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 			fmt.Fprintf(e.stderr, "baken serve: demo: %v\n", err)
 			return exitFailure
 		}
+		if _, err := demo.SeedContent(ctx, demo.Services{DB: a.DB, Orgs: a.Orgs, Signals: a.Signals, Cases: a.Cases, Kader: a.Kader}); err != nil {
+			fmt.Fprintf(e.stderr, "baken serve: demo: %v\n", err)
+			return exitFailure
+		}
 		demo.Print(e.stdout, cfg.BaseURL, res)
 	}
 	ln, err := net.Listen("tcp", cfg.Listen)
