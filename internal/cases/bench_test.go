@@ -198,6 +198,9 @@ func BenchmarkCasePages(b *testing.B) {
 					_, err := f.svc.List(f.ctx, f.coord2, cases.Filter{ReflectionWithin: 14})
 					return err
 				}},
+				// f.coord2 holds 89,500 cases: the heaviest dashboard.
+				{"dashboard-small", func() error { _, err := f.svc.Dashboard(f.ctx, f.coord); return err }},
+				{"dashboard-90k-cases", func() error { _, err := f.svc.Dashboard(f.ctx, f.coord2); return err }},
 			}
 			for _, p := range pages {
 				b.Run(p.name, func(b *testing.B) {

@@ -3,6 +3,7 @@ package cases_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/baken-nl/baken/internal/assess"
@@ -46,7 +47,7 @@ type fixture struct {
 
 	noord, zuid, groningen, assen, maastricht, shelter, police, national org.Organisation
 
-	sig, coord, coord2, coordZuid, coordNational          policy.Subject
+	sig, coord, coord2, coordZuid, coordNational     policy.Subject
 	beheerder, beleid, partnerUser, analist, privacy policy.Subject
 }
 
@@ -191,4 +192,72 @@ func (f *fixture) records(t testing.TB, flt audit.Filter) []audit.Record {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// caseTables are every table a case writes to (with the signals' and the
+// processing log), for "nothing stored on failure" checks.
+var caseTables = []string{"cases", "case_reference_counters", "case_coordinators", "case_access_grants",
+	"case_signals", "case_events", "case_tasks", "case_documents", "case_placements", "case_support",
+	"case_consents", "case_transfers", "shelter_capacities", "signals", "signal_events", "processing_log"}
+
+// snapshot counts the rows of every case table, the signals' and the
+// processing log's.
+func (f *fixture) snapshot(t testing.TB) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, tb := range caseTables {
+		out[tb] = f.count(t, tb, "")
+	}
+	return out
+}
+
+// unchanged fails when a table's row count differs from the snapshot.
+func (f *fixture) unchanged(t testing.TB, before map[string]int, what string) {
+	t.Helper()
+	after := f.snapshot(t)
+	for _, tb := range caseTables {
+		if after[tb] != before[tb] {
+			t.Errorf("%s: %s has %d rows, had %d", what, tb, after[tb], before[tb])
+		}
+	}
+}
+
+// caseLog returns the processing-log records of case id, oldest first, and
+// checks that each is a case record of the zorgcoördinatie activity about
+// the case's client (its subject is the case id).
+func (f *fixture) caseLog(t testing.TB, id string) []audit.Record {
+	t.Helper()
+	recs := f.records(t, audit.Filter{ObjectID: id, Limit: 500})
+	slices.Reverse(recs)
+	for _, r := range recs {
+		if r.ObjectType != "case" || r.ActivityID != audit.ActivityZorgcoordinatie ||
+			r.SubjectType != audit.SubjectCaseClient || r.SubjectIndex != f.log.SubjectIndex(id) ||
+			!strings.HasPrefix(r.Action, "case.") {
+			t.Errorf("record %d of case %s: %s %s %s %s", r.Seq, id, r.Action, r.ObjectType, r.ActivityID, r.SubjectType)
+		}
+		if subj, err := f.log.DecryptSubject(r); err != nil || subj != id {
+			t.Errorf("record %d subject = %q, %v; want the case id", r.Seq, subj, err)
+		}
+	}
+	return recs
+}
+
+// actions lists the actions of records.
+func actions(recs []audit.Record) []string {
+	out := make([]string, len(recs))
+	for i, r := range recs {
+		out[i] = r.Action
+	}
+	return out
+}
+
+// openAs creates a case directly (no signal) as actor with the realistic
+// client and the given forms.
+func (f *fixture) openAs(t testing.TB, actor policy.Subject, forms ...string) cases.Case {
+	t.Helper()
+	c, err := f.svc.Create(f.ctx, actor, cases.Input{Client: clientInput(), Forms: forms})
+	if err != nil {
+		t.Fatalf("create case: %v", err)
+	}
+	return c
 }

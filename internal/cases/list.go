@@ -32,9 +32,9 @@ type Filter struct {
 	Scope string // ScopeMine or ScopeRegion; "" is ScopeMine
 	Phase Phase  // "" is every phase; "open" is every phase but closed
 	Form  string
-	// ReflectionWithin: only cases whose reflection period ends within this
-	// many days from today (or has ended less than that many days ago is not
-	// included: ended periods are not listed). 0: no filter.
+	// ReflectionWithin: only open cases whose reflection period ends today
+	// or within this many days from today (periods that have ended are not
+	// listed). 0: no filter; at most 366.
 	ReflectionWithin int
 	// Query: a case reference (CASE-2026-000017), matched exactly.
 	Query  string
@@ -224,10 +224,18 @@ func (s *Service) Events(ctx context.Context, actor policy.Subject, id string, b
 	limit = min(limit, MaxLimit)
 	var page EventPage
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := s.access(ctx, tx, actor, id, policy.ReadCase); err != nil {
+		// The policy on the sealed case: the timeline needs no client field
+		// opened.
+		if actor.Anonymous() {
+			return errs.E(errs.Unauthenticated, "error.unauthenticated")
+		}
+		r, err := s.loadSealed(ctx, tx, id)
+		if err != nil {
 			return err
 		}
-		var err error
+		if err := policy.Require(actor, policy.ReadCase, r.Resource()); err != nil {
+			return err
+		}
 		if page, err = s.events(ctx, tx, id, before, limit); err != nil {
 			return err
 		}

@@ -214,6 +214,8 @@ const (
 	KindTransferAsked    = "transfer_requested"
 	KindTransferAccepted = "transfer_accepted"
 	KindTransferDeclined = "transfer_declined"
+	// KindTransferWithdrawn: the sending region withdrew a pending transfer.
+	KindTransferWithdrawn = "transfer_withdrawn"
 )
 
 // EventInput is a note or a contact a coordinator adds to the timeline.

@@ -92,18 +92,18 @@ func (s *Service) Create(ctx context.Context, actor policy.Subject, in Input) (C
 		if err != nil {
 			return err
 		}
+		// The policy first: with a region that is no region, the actor must
+		// be one who may open cases in their own region (a user without a
+		// region, a national coordinator, may open none).
+		policyRegion := in.RegionID
 		if !ok {
-			if err := policy.Require(actor, policy.ListCases, policy.Resource{}); err != nil {
-				return err // roles that may never open cases
-			}
-			var v errs.Validation
-			v.Add("regionId", KeyRegionInvalid)
-			return v.Err()
+			policyRegion = actor.RegionID
 		}
-		if err := policy.Require(actor, policy.CreateCase, policy.Resource{RegionID: in.RegionID}); err != nil {
+		if err := policy.Require(actor, policy.CreateCase, policy.Resource{RegionID: policyRegion}); err != nil {
 			return err
 		}
 		var v errs.Validation
+		v.Check(ok, "regionId", KeyRegionInvalid)
 		in.Client.validate(&v, tx.Now)
 		forms := validForms(&v, s.cat, in.Forms)
 		var sigs []signal.Signal
@@ -114,6 +114,10 @@ func (s *Service) Create(ctx context.Context, actor policy.Subject, in Input) (C
 			for i, id := range in.SignalIDs {
 				field := fmt.Sprintf("signalIds[%d]", i)
 				id = strings.TrimSpace(id)
+				if id == "" {
+					v.Add(field, signal.KeyConvertHidden)
+					continue
+				}
 				if seen[id] {
 					continue
 				}
@@ -122,7 +126,7 @@ func (s *Service) Create(ctx context.Context, actor policy.Subject, in Input) (C
 				if err != nil {
 					return err
 				}
-				if key == "" && sig.RegionID != in.RegionID {
+				if key == "" && ok && sig.RegionID != in.RegionID {
 					key = signal.KeyConvertHidden
 				}
 				if key != "" {
@@ -278,7 +282,7 @@ const caseColumns = `id, reference, region_id, phase, closing_reason, closed_at,
 // sealedCase is a case row before the client is opened.
 type sealedCase struct {
 	Case
-	client [8]string
+	client             [8]string
 	reflStart, reflEnd string
 	reflDublin         bool
 }
@@ -407,7 +411,8 @@ func (s *Service) finish(c Case) Case {
 		if end, ok := parseDate(c.Reflection.End); ok {
 			today := Today(s.db.Now())
 			c.Reflection.DaysLeft = int(end.Sub(today).Hours() / 24)
-			c.Reflection.Warning = c.Reflection.DaysLeft <= s.cat.Casework.Reflection.WarnDays
+			// A closed case warns no one: its period no longer needs action.
+			c.Reflection.Warning = c.Phase != PhaseClosed && c.Reflection.DaysLeft <= s.cat.Casework.Reflection.WarnDays
 		}
 	}
 	if c.Forms == nil {
@@ -566,22 +571,41 @@ func (s *Service) write(ctx context.Context, actor policy.Subject, id string, ve
 			conflict = errs.E(errs.Conflict, "error.stale")
 			return s.logCase(ctx, tx, actor, "case.read", id, "conflict")
 		}
+		// fn runs inside a savepoint: a refused step (say, a transition the
+		// whitelist does not allow) undoes whatever fn wrote before it
+		// refused, and the answer is the current state, read again.
+		if _, err := tx.Exec(ctx, `SAVEPOINT case_write`); err != nil {
+			return err
+		}
 		if err := fn(tx, &c); err != nil {
 			var e *errs.Error
-			if errors.As(err, &e) && e.Code == errs.Conflict && e.Key != "error.stale" {
-				// A refused step (say, a transition the whitelist does not
-				// allow): show the current state.
+			if errors.As(err, &e) && e.Code == errs.Conflict {
+				if _, rerr := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT case_write`); rerr != nil {
+					return rerr
+				}
+				var rerr error
+				if c, rerr = s.access(ctx, tx, actor, id, policy.ReadCase); rerr != nil {
+					return rerr
+				}
 				conflict = err
 				return s.logCase(ctx, tx, actor, "case.read", id, "conflict")
 			}
 			return err
 		}
-		return nil
+		_, err = tx.Exec(ctx, `RELEASE SAVEPOINT case_write`)
+		return err
 	})
 	if err != nil {
 		return Case{}, errs.Wrap(err, what)
 	}
 	return c, conflict
+}
+
+// versioned requires the version the actor saw on an edit of the case's own
+// fields: without it a stale edit could not be told from a current one (0
+// would skip the check in write and silently overwrite).
+func versioned(v *errs.Validation, version int) {
+	v.Check(version > 0, "version", KeyVersionRequired)
 }
 
 // bump advances the case's version after a change of its own fields; a
@@ -608,18 +632,24 @@ func bump(ctx context.Context, tx *store.Tx, c *Case) error {
 // their values).
 func (s *Service) Update(ctx context.Context, actor policy.Subject, id string, version int, p Patch) (Case, error) {
 	if p.Client != nil {
-		p.Client.normalise()
+		cl := *p.Client // normalise a copy: the caller's value stays as it was
+		cl.normalise()
+		p.Client = &cl
 	}
-	trim := func(s *string) {
-		if s != nil {
-			*s = strings.TrimSpace(*s)
+	// Trimmed copies: the caller's strings stay as they were.
+	for _, f := range []**string{&p.ResidenceApplied, &p.PermitStatus, &p.Aangifte, &p.AangifteOn, &p.Cooperation, &p.RegisteredOn, &p.DossierType} {
+		if *f != nil {
+			v := strings.TrimSpace(**f)
+			*f = &v
 		}
 	}
-	for _, f := range []*string{p.ResidenceApplied, p.PermitStatus, p.Aangifte, p.AangifteOn, p.Cooperation, p.RegisteredOn, p.DossierType} {
-		trim(f)
-	}
+	empty := p.Client == nil && p.Forms == nil && p.NonPunishment == nil && p.ResidenceApplied == nil &&
+		p.PermitStatus == nil && p.Aangifte == nil && p.AangifteOn == nil && p.Cooperation == nil &&
+		p.RegisteredOn == nil && p.DossierType == nil
 	return s.write(ctx, actor, id, version, "update case", func(tx *store.Tx, c *Case) error {
 		var v errs.Validation
+		versioned(&v, version)
+		v.Check(!empty, "", KeyEmptyPatch)
 		cw := s.cat.Casework
 		var changed []string
 		if p.Client != nil {
@@ -722,7 +752,9 @@ func (s *Service) Update(ctx context.Context, actor policy.Subject, id string, v
 			c.NonPunishment = *p.NonPunishment
 		}
 		if len(changed) == 0 {
-			return nil // nothing changed: no new version, nothing to log as a change
+			// Nothing changed: no new version and no change to log, but the
+			// actor gets the case back, which is a read.
+			return s.logCase(ctx, tx, actor, "case.read", c.ID, "unchanged")
 		}
 		slices.Sort(changed)
 		changed = slices.Compact(changed)
@@ -750,6 +782,7 @@ func (s *Service) Transition(ctx context.Context, actor policy.Subject, id strin
 	in.Reason = strings.TrimSpace(in.Reason)
 	return s.write(ctx, actor, id, version, "transition case", func(tx *store.Tx, c *Case) error {
 		var v errs.Validation
+		versioned(&v, version)
 		v.Check(slices.Contains(Phases, in.To), "to", KeyPhaseInvalid)
 		switch {
 		case in.To == PhaseClosed && in.Reason == "":
@@ -781,6 +814,7 @@ func (s *Service) Transition(ctx context.Context, actor policy.Subject, id strin
 		if in.To == PhaseClosed {
 			c.ClosedAt = tx.Now
 		}
+		*c = s.finish(*c) // the reflection warning depends on the phase
 		detail := map[string]string{"from": string(from), "to": string(in.To)}
 		if in.Reason != "" {
 			detail["reason"] = in.Reason
@@ -799,6 +833,7 @@ func (s *Service) SetReflection(ctx context.Context, actor policy.Subject, id st
 	start = strings.TrimSpace(start)
 	return s.write(ctx, actor, id, version, "set reflection period", func(tx *store.Tx, c *Case) error {
 		var v errs.Validation
+		versioned(&v, version)
 		v.Check(start != "", "start", KeyRequired)
 		date(&v, "start", start, tx.Now, true)
 		if err := v.Err(); err != nil {
@@ -849,6 +884,9 @@ func (s *Service) AddEvent(ctx context.Context, actor policy.Subject, id string,
 		if ev, err = s.appendEvent(ctx, tx, actor, c.ID, in.Kind, in.Body, detail); err != nil {
 			return err
 		}
+		if err := tx.QueryRow(ctx, `SELECT name FROM users WHERE id = ?`, actor.UserID).Scan(&ev.AuthorName); err != nil {
+			return fmt.Errorf("event author: %w", err)
+		}
 		return s.logCase(ctx, tx, actor, "case.event", c.ID, in.Kind)
 	})
 	return ev, err
@@ -860,6 +898,7 @@ func (s *Service) AddEvent(ctx context.Context, actor policy.Subject, id string,
 func (s *Service) Assign(ctx context.Context, actor policy.Subject, id string, version int, userIDs []string) (Case, error) {
 	return s.write(ctx, actor, id, version, "assign case", func(tx *store.Tx, c *Case) error {
 		var v errs.Validation
+		versioned(&v, version)
 		want := []string{}
 		for _, u := range userIDs {
 			if u = strings.TrimSpace(u); u != "" && !slices.Contains(want, u) {
@@ -890,7 +929,8 @@ func (s *Service) Assign(ctx context.Context, actor policy.Subject, id string, v
 			}
 		}
 		if len(added) == 0 && len(removed) == 0 {
-			return nil
+			// No change; the actor gets the case back, which is a read.
+			return s.logCase(ctx, tx, actor, "case.read", c.ID, "unchanged")
 		}
 		for _, u := range removed {
 			if _, err := tx.Exec(ctx, `DELETE FROM case_coordinators WHERE case_id = ? AND user_id = ?`, c.ID, u); err != nil {
@@ -936,7 +976,7 @@ type Colleague struct {
 
 // Colleagues lists the active care coordinators of the actor's region.
 func (s *Service) Colleagues(ctx context.Context, actor policy.Subject) ([]Colleague, error) {
-	var out []Colleague
+	out := []Colleague{}
 	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
 		if err := policy.Require(actor, policy.ListCases, policy.Resource{}); err != nil {
 			return err

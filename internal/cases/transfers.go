@@ -20,10 +20,6 @@ const (
 	KeyTransferClosed     = "case.transfer.closed"
 )
 
-// KindTransferWithdrawn: the sending region withdrew a pending transfer.
-// (Next to the other kinds of model.go.)
-const KindTransferWithdrawn = "transfer_withdrawn"
-
 // Transfer statuses.
 const (
 	TransferPending   = "pending"

@@ -40,6 +40,7 @@ const (
 	KeyCoordinatorsMissing = "case.coordinators.missing"
 	KeyCursorInvalid       = "case.cursor.invalid"
 	KeyEmptyPatch          = "case.patch.empty"
+	KeyVersionRequired     = "case.version.required"
 )
 
 // MaxSignals is how many signals one case may be made from.
@@ -191,11 +192,25 @@ func option(v *errs.Validation, field string, list []content.Option, id string) 
 }
 
 // ReflectionEnd returns the last day of a reflection period starting on
-// start: start plus the catalogue's months, or its Dublin days, minus one day.
+// start (the start day counts as the first day): start plus the
+// catalogue's months minus one day, or its Dublin days minus one day.
+//
+// Months end on the day before the same day of the month, and when that
+// day does not exist in the end month (a start on 30 November, three months
+// to 30 February), the period ends on the last day of that month instead of
+// running over into the next one (28 February, not 1 March): a later start
+// never ends earlier.
 func ReflectionEnd(cat *content.Catalog, start time.Time, dublin bool) time.Time {
 	r := cat.Casework.Reflection
 	if dublin {
 		return start.AddDate(0, 0, r.DublinDays-1)
 	}
-	return start.AddDate(0, r.Months, -1)
+	end := start.AddDate(0, r.Months, -1)
+	// The last day of the month the period ends in (start's month + Months).
+	y, m, _ := start.Date()
+	last := time.Date(y, m+time.Month(r.Months)+1, 0, 0, 0, 0, 0, time.UTC)
+	if end.After(last) {
+		return last
+	}
+	return end
 }

@@ -87,7 +87,7 @@ CREATE TABLE case_signals (
 -- kind: created, note, contact, phase, update, assignment, break_glass,
 -- reflection, task, task_done, document, placement, placement_end,
 -- support, consent, consent_withdrawn, transfer_requested,
--- transfer_accepted, transfer_declined, registration.
+-- transfer_accepted, transfer_declined, transfer_withdrawn.
 CREATE TABLE case_events (
     id         TEXT PRIMARY KEY,
     case_id    TEXT NOT NULL REFERENCES cases (id),
