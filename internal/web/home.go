@@ -7,6 +7,7 @@ import (
 
 	"github.com/baken-nl/baken/internal/audit"
 	"github.com/baken-nl/baken/internal/errs"
+	"github.com/baken-nl/baken/internal/kader"
 	"github.com/baken-nl/baken/internal/org"
 	"github.com/baken-nl/baken/internal/policy"
 )
@@ -25,6 +26,8 @@ type homePage struct {
 	OrgCount, UserCount int
 	// privacyfunctionaris
 	Latest []audit.View
+	// beleidsmedewerker: the overdue actions of the action plan (kader.go)
+	KaderOverdue []kader.Action
 }
 
 type regionCounts struct{ Municipalities, Partners int }
@@ -79,6 +82,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if hp.KaderOverdue, err = s.kaderOverdue(r, st); err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, "home", s.newPage(r, "web.home.title", hp))
 }
 
@@ -89,7 +95,9 @@ type directoryPage struct {
 	Regions []org.Organisation
 	Region  string // selected region id; "" is every region
 	Names   map[string]string
-	Pager   pager
+	// Contacts: whom to call in the viewer's municipality and region (kader.go)
+	Contacts *kaderContacts
+	Pager    pager
 }
 
 const directoryPageSize = 25
@@ -123,6 +131,9 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) error {
 	}
 	pg, err := pageNumber(q.Get("pagina"))
 	if err != nil {
+		return err
+	}
+	if dp.Contacts, err = s.kaderContactsFor(r, st); err != nil {
 		return err
 	}
 	dp.Pager = newPager(pg, directoryPageSize, len(list), "/wie-is-wie", urlValues("regio", dp.Region, q.Has("regio")))

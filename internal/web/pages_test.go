@@ -23,11 +23,11 @@ func TestStartPagePerRole(t *testing.T) {
 		wantNav := map[policy.Role]string{
 			policy.Beheerder:           "/ /signalen-wegen /wie-is-wie /beheer/organisaties /beheer/gebruikers /logboek /account",
 			policy.Privacyfunctionaris: "/ /signalen-wegen /wie-is-wie /logboek /account",
-			policy.Beleidsmedewerker:   "/ /signalen-wegen /wie-is-wie /account",
+			policy.Beleidsmedewerker:   "/ /signalen-wegen /zelfevaluatie /wie-is-wie /account",
 			policy.Signaleerder:        "/ /signalen/nieuw /signalen /signalen-wegen /wie-is-wie /account",
-			policy.Zorgcoordinator:     "/ /signalen/nieuw /signalen /signalen/inbox /signalen-wegen /wie-is-wie /account",
+			policy.Zorgcoordinator:     "/ /signalen/nieuw /signalen /signalen/inbox /casussen /signalen-wegen /regio-overzicht /wie-is-wie /account",
 			policy.Ketenpartner:        "/ /signalen-wegen /wie-is-wie /account",
-			policy.Analist:             "/ /signalen-wegen /wie-is-wie /account",
+			policy.Analist:             "/ /signalen-wegen /regio-overzicht /wie-is-wie /account",
 		}
 		for _, role := range policy.Roles {
 			u := e.users[role]

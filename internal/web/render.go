@@ -150,22 +150,50 @@ type navItem struct {
 	Count     int // the inbox badge: -1 for none
 }
 
-// nav lists the pages the subject may use, in this order.
+// nav lists the pages the subject may use, in this order. An entry is shown
+// when the policy allows its action on the resource res gives (a list when
+// res is nil; res may also rule the entry out); also are further path
+// prefixes under which the entry is the current one.
 var nav = []struct {
 	href, key string
 	action    policy.Action
 	coord     bool // care coordinators only
+	res       func(st *state) (policy.Resource, bool)
+	also      []string
 }{
-	{"/", "web.nav.home", policy.UseApp, false},
-	{"/signalen/nieuw", "web.nav.signal_new", policy.ListSignals, false},
-	{"/signalen", "web.nav.signals", policy.ListSignals, false},
-	{"/signalen/inbox", "web.nav.inbox", policy.ListSignals, true},
-	{"/signalen-wegen", "web.nav.assess", policy.UseApp, false},
-	{"/wie-is-wie", "web.nav.directory", policy.ReadOrg, false},
-	{"/beheer/organisaties", "web.nav.orgs", policy.ManageOrg, false},
-	{"/beheer/gebruikers", "web.nav.users", policy.ManageUser, false},
-	{"/logboek", "web.nav.log", policy.ReadAudit, false},
-	{"/account", "web.nav.account", policy.EditProfile, false},
+	{"/", "web.nav.home", policy.UseApp, false, nil, nil},
+	{"/signalen/nieuw", "web.nav.signal_new", policy.ListSignals, false, nil, nil},
+	{"/signalen", "web.nav.signals", policy.ListSignals, false, nil, nil},
+	{"/signalen/inbox", "web.nav.inbox", policy.ListSignals, true, nil, nil},
+	{"/casussen", "web.case.nav", policy.ListCases, false, nil, nil},
+	{"/signalen-wegen", "web.nav.assess", policy.UseApp, false, nil, nil},
+	{"/zelfevaluatie", "web.kader.nav.rounds", policy.ReadSelfAssessment, false, ownMunicipality, []string{"/acties"}},
+	{"/regio-overzicht", "web.kader.nav.region", policy.ReadRegionKader, false, ownRegion, nil},
+	{"/wie-is-wie", "web.nav.directory", policy.ReadOrg, false, nil, nil},
+	{"/beheer/organisaties", "web.nav.orgs", policy.ManageOrg, false, nil, nil},
+	{"/beheer/gebruikers", "web.nav.users", policy.ManageUser, false, nil, nil},
+	{"/logboek", "web.nav.log", policy.ReadAudit, false, nil, nil},
+	{"/account", "web.nav.account", policy.EditProfile, false, self, nil},
+}
+
+func self(st *state) (policy.Resource, bool) {
+	return policy.Resource{ID: st.user.ID, OwnerID: st.user.ID}, true
+}
+
+// ownMunicipality: the user's own organisation, when it is a municipality
+// (a self-assessment is a municipality's).
+func ownMunicipality(st *state) (policy.Resource, bool) {
+	o := st.user.Organisation
+	return policy.Resource{OrgID: o.ID, RegionID: o.Region()}, o.Kind == org.Municipality
+}
+
+// ownRegion: the user's region; a national user may open any region (the
+// policy decides whether their role may).
+func ownRegion(st *state) (policy.Resource, bool) {
+	if st.subject.RegionID == "" && st.subject.National {
+		return policy.Resource{RegionID: "any"}, true
+	}
+	return policy.Resource{RegionID: st.subject.RegionID}, st.subject.RegionID != ""
 }
 
 func navFor(st *state, current string) []navItem {
@@ -175,13 +203,20 @@ func navFor(st *state, current string) []navItem {
 	var out []navItem
 	for _, n := range nav {
 		res := policy.Resource{}
-		if n.action == policy.EditProfile {
-			res = policy.Resource{ID: st.user.ID, OwnerID: st.user.ID}
+		if n.res != nil {
+			r, ok := n.res(st)
+			if !ok {
+				continue
+			}
+			res = r
 		}
 		if !policy.Can(st.subject, n.action, res) || n.coord && !st.subject.Has(policy.Zorgcoordinator) {
 			continue
 		}
-		cur := current == n.href || n.href != "/" && strings.HasPrefix(current, n.href+"/")
+		cur := false
+		for _, h := range append([]string{n.href}, n.also...) {
+			cur = cur || current == h || h != "/" && strings.HasPrefix(current, h+"/")
+		}
 		out = append(out, navItem{Href: n.href, Key: n.key, Current: cur, Count: -1})
 	}
 	// Only the closest entry is current (/signalen/inbox, not also /signalen).

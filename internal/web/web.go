@@ -59,7 +59,7 @@ type route struct {
 // routes is the route table of the web pages. Paths are Dutch: they are
 // what users see.
 func (s *Server) routes() []route {
-	return []route{
+	return append([]route{
 		{"GET /static/{hash}/{file...}", asset, s.serveStatic},
 
 		{"GET /inloggen", public, s.loginPage},
@@ -108,7 +108,7 @@ func (s *Server) routes() []route {
 
 		// Everything else, any method: the 404 page in the same layout.
 		{"/", public, s.notFound},
-	}
+	}, append(s.caseRoutes(), s.kaderRoutes()...)...)
 }
 
 // New returns the web handler.
