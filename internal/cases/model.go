@@ -120,6 +120,12 @@ type Reflection struct {
 	Warning bool `json:"warning"`
 }
 
+// SignalRef is a signal a case was made from.
+type SignalRef struct {
+	ID        string `json:"id"`
+	Reference string `json:"reference"`
+}
+
 // Coordinator is a care coordinator assigned to a case.
 type Coordinator struct {
 	UserID string    `json:"userId"`
@@ -159,7 +165,10 @@ type Case struct {
 	RegisteredOn     string      `json:"registeredOn"`
 	DossierType      string      `json:"dossierType"`
 
-	SignalIDs    []string      `json:"signalIds"`
+	SignalIDs []string `json:"signalIds"`
+	// Signals are the linked signals with their references, in the same
+	// order as SignalIDs.
+	Signals      []SignalRef   `json:"signals"`
 	Coordinators []Coordinator `json:"coordinators"`
 	Grants       []Grant       `json:"grants"`
 

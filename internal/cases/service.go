@@ -156,7 +156,7 @@ func (s *Service) Create(ctx context.Context, actor policy.Subject, in Input) (C
 		c = Case{
 			ID: store.NewID(), RegionID: in.RegionID, Phase: PhaseRegistration, Client: in.Client,
 			Forms: forms, NonPunishment: np, NonPunishmentSuggested: suggested,
-			Aangifte: Unknown, Cooperation: Unknown, SignalIDs: []string{},
+			Aangifte: Unknown, Cooperation: Unknown, SignalIDs: []string{}, Signals: []SignalRef{},
 			CreatedBy: actor.UserID, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1,
 		}
 		if c.Client.Languages == nil {
@@ -179,6 +179,7 @@ func (s *Service) Create(ctx context.Context, actor policy.Subject, in Input) (C
 				return err
 			}
 			c.SignalIDs = append(c.SignalIDs, sig.ID)
+			c.Signals = append(c.Signals, SignalRef{ID: sig.ID, Reference: sig.Reference})
 		}
 		if _, err := s.appendEvent(ctx, tx, actor, c.ID, KindCreated, "", map[string]string{"signals": fmt.Sprint(len(sigs))}); err != nil {
 			return err
@@ -319,11 +320,23 @@ func (s *Service) loadSealed(ctx context.Context, tx *store.Tx, id string) (seal
 	if r.Grants, err = s.loadGrants(ctx, tx, id, false); err != nil {
 		return r, err
 	}
-	if r.SignalIDs, err = tx.Strings(ctx, `SELECT signal_id FROM case_signals WHERE case_id = ? ORDER BY signal_id`, id); err != nil {
+	r.SignalIDs, r.Signals = []string{}, []SignalRef{}
+	rows, err := tx.Query(ctx, `SELECT cs.signal_id, s.reference FROM case_signals cs JOIN signals s ON s.id = cs.signal_id
+		WHERE cs.case_id = ? ORDER BY cs.signal_id`, id)
+	if err != nil {
 		return r, err
 	}
-	if r.SignalIDs == nil {
-		r.SignalIDs = []string{}
+	defer rows.Close()
+	for rows.Next() {
+		var ref SignalRef
+		if err := rows.Scan(&ref.ID, &ref.Reference); err != nil {
+			return r, err
+		}
+		r.SignalIDs = append(r.SignalIDs, ref.ID)
+		r.Signals = append(r.Signals, ref)
+	}
+	if err := rows.Err(); err != nil {
+		return r, err
 	}
 	return r, nil
 }

@@ -26,6 +26,12 @@ func TestCreateFromSignal(t *testing.T) {
 		if len(c.Forms) != 1 || c.Forms[0] != "criminal" || !c.NonPunishment || !c.NonPunishmentSuggested {
 			t.Errorf("forms %v from the signal, non-punishment %v suggested %v", c.Forms, c.NonPunishment, c.NonPunishmentSuggested)
 		}
+		if len(c.Signals) != 1 || c.Signals[0] != (cases.SignalRef{ID: s.ID, Reference: s.Reference}) {
+			t.Errorf("signals = %+v, want %s", c.Signals, s.Reference)
+		}
+		if v, _, err := f.svc.View(f.ctx, f.coord, c.ID, 5); err != nil || len(v.Signals) != 1 || v.Signals[0].Reference != s.Reference {
+			t.Errorf("the case page's signals = %+v, %v", v.Signals, err)
+		}
 		got, err := f.signals.Get(f.ctx, f.sig, s.ID)
 		if err != nil {
 			t.Fatal(err)
