@@ -196,8 +196,8 @@ func BenchmarkCasePages(b *testing.B) {
 				name string
 				fn   func() error
 			}{
-				{"case-page", func() error { _, _, err := f.svc.View(f.ctx, f.coord, hot.ID, 50); return err }},
-				{"timeline-older", func() error { _, err := f.svc.Events(f.ctx, f.coord, hot.ID, older.Next, 50); return err }},
+				{"case-page", func() error { _, err := f.svc.Page(f.ctx, f.coord, hot.ID, 50, 0); return err }},
+				{"case-page-older-events", func() error { _, err := f.svc.Page(f.ctx, f.coord, hot.ID, 50, older.Next); return err }},
 				{"list-mine", func() error { _, err := f.svc.List(f.ctx, f.coord, cases.Filter{}); return err }},
 				{"list-mine-open", func() error {
 					_, err := f.svc.List(f.ctx, f.coord, cases.Filter{Phase: cases.PhaseOpen})

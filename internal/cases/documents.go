@@ -202,24 +202,32 @@ func (s *Service) scanDocument(row interface{ Scan(...any) error }, extra ...any
 // ListDocuments returns the documents of case caseID, newest first:
 // metadata only. The file names are opened: a logged read.
 func (s *Service) ListDocuments(ctx context.Context, actor policy.Subject, caseID string) ([]Document, error) {
-	out := []Document{}
+	var out []Document
 	err := s.readWith(ctx, actor, caseID, "list documents", "documents", func(tx *store.Tx, c *Case) error {
-		rows, err := tx.Query(ctx, `SELECT `+documentColumns+` FROM case_documents d LEFT JOIN users u ON u.id = d.uploaded_by
-			WHERE d.case_id = ? ORDER BY d.created_at DESC, d.id DESC`, c.ID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			d, err := s.scanDocument(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return rows.Err()
+		var err error
+		out, err = s.documentsOf(ctx, tx, c.ID)
+		return err
 	})
 	return out, err
+}
+
+// documentsOf reads the documents' metadata of a case (no policy check).
+func (s *Service) documentsOf(ctx context.Context, tx *store.Tx, caseID string) ([]Document, error) {
+	out := []Document{}
+	rows, err := tx.Query(ctx, `SELECT `+documentColumns+` FROM case_documents d LEFT JOIN users u ON u.id = d.uploaded_by
+		WHERE d.case_id = ? ORDER BY d.created_at DESC, d.id DESC`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		d, err := s.scanDocument(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }
 
 // GetDocument returns document docID of case caseID with its bytes; a

@@ -195,24 +195,32 @@ func placement(ctx context.Context, tx *store.Tx, caseID, id string) (Placement,
 // ListPlacements returns the placements of case caseID, newest start first.
 // Where a client stays is sensitive: a logged read.
 func (s *Service) ListPlacements(ctx context.Context, actor policy.Subject, caseID string) ([]Placement, error) {
-	out := []Placement{}
+	var out []Placement
 	err := s.readWith(ctx, actor, caseID, "list placements", "placements", func(tx *store.Tx, c *Case) error {
-		rows, err := tx.Query(ctx, `SELECT `+placementColumns+` FROM case_placements p
-			LEFT JOIN organisations o ON o.id = p.shelter_org_id WHERE p.case_id = ? ORDER BY p.from_on DESC, p.created_at DESC, p.id`, c.ID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := scanPlacement(rows, tx.Now)
-			if err != nil {
-				return err
-			}
-			out = append(out, p)
-		}
-		return rows.Err()
+		var err error
+		out, err = placementsOf(ctx, tx, c.ID)
+		return err
 	})
 	return out, err
+}
+
+// placementsOf reads the placements of a case (no policy check).
+func placementsOf(ctx context.Context, tx *store.Tx, caseID string) ([]Placement, error) {
+	out := []Placement{}
+	rows, err := tx.Query(ctx, `SELECT `+placementColumns+` FROM case_placements p
+		LEFT JOIN organisations o ON o.id = p.shelter_org_id WHERE p.case_id = ? ORDER BY p.from_on DESC, p.created_at DESC, p.id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanPlacement(rows, tx.Now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }
 
 // Shelter is a shelter organisation's capacity and current occupancy.

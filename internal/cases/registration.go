@@ -46,22 +46,29 @@ func AgeOn(birth, day string) (int, bool) {
 func (s *Service) NationalRegistration(ctx context.Context, actor policy.Subject, caseID string) (Registration, error) {
 	var r Registration
 	err := s.readWith(ctx, actor, caseID, "national registration", "national_registration", func(tx *store.Tx, c *Case) error {
-		r = Registration{Forms: c.Forms, CountryOfOrigin: c.Client.CountryOfOrigin, Gender: c.Client.Gender,
-			ReporterType: s.cat.Casework.Registration.ReporterType, DossierType: c.DossierType, RegisteredOn: c.RegisteredOn}
-		if r.Forms == nil {
-			r.Forms = []string{}
-		}
-		on := c.RegisteredOn
-		if on == "" {
-			on = Today(tx.Now).Format(time.DateOnly)
-		}
-		if age, ok := AgeOn(c.Client.BirthDate, on); ok {
-			r.AgeAtRegistration = &age
-		}
-		return tx.QueryRow(ctx, `SELECT name FROM organisations WHERE id = ?`, c.RegionID).Scan(&r.Region)
+		var err error
+		r, err = s.registrationOf(ctx, tx, c)
+		return err
 	})
 	if err != nil {
 		return Registration{}, err
 	}
 	return r, nil
+}
+
+// registrationOf computes the export record of an opened case.
+func (s *Service) registrationOf(ctx context.Context, tx *store.Tx, c *Case) (Registration, error) {
+	r := Registration{Forms: c.Forms, CountryOfOrigin: c.Client.CountryOfOrigin, Gender: c.Client.Gender,
+		ReporterType: s.cat.Casework.Registration.ReporterType, DossierType: c.DossierType, RegisteredOn: c.RegisteredOn}
+	if r.Forms == nil {
+		r.Forms = []string{}
+	}
+	on := c.RegisteredOn
+	if on == "" {
+		on = Today(tx.Now).Format(time.DateOnly)
+	}
+	if age, ok := AgeOn(c.Client.BirthDate, on); ok {
+		r.AgeAtRegistration = &age
+	}
+	return r, tx.QueryRow(ctx, `SELECT name FROM organisations WHERE id = ?`, c.RegionID).Scan(&r.Region)
 }

@@ -138,29 +138,37 @@ func (s *Service) support(ctx context.Context, tx *store.Tx, caseID, domain stri
 func (s *Service) SupportPlan(ctx context.Context, actor policy.Subject, caseID string) ([]SupportItem, error) {
 	var out []SupportItem
 	err := s.readWith(ctx, actor, caseID, "support plan", "support", func(tx *store.Tx, c *Case) error {
-		set, err := s.support(ctx, tx, c.ID, "")
-		if err != nil {
-			return err
-		}
-		byDomain := map[string]SupportItem{}
-		for _, it := range set {
-			byDomain[it.Domain] = it
-		}
-		out = make([]SupportItem, 0, len(s.cat.Casework.SupportDomains))
-		for _, d := range s.cat.Casework.SupportDomains {
-			it, ok := byDomain[d.ID]
-			if !ok {
-				it = SupportItem{Domain: d.ID}
-			}
-			delete(byDomain, d.ID)
-			out = append(out, it)
-		}
-		for _, it := range set {
-			if _, left := byDomain[it.Domain]; left {
-				out = append(out, it)
-			}
-		}
-		return nil
+		var err error
+		out, err = s.supportPlanOf(ctx, tx, c.ID)
+		return err
 	})
 	return out, err
+}
+
+// supportPlanOf reads the support plan of a case (no policy check): every
+// catalogue domain in order, then domains the catalogue no longer has.
+func (s *Service) supportPlanOf(ctx context.Context, tx *store.Tx, caseID string) ([]SupportItem, error) {
+	set, err := s.support(ctx, tx, caseID, "")
+	if err != nil {
+		return nil, err
+	}
+	byDomain := map[string]SupportItem{}
+	for _, it := range set {
+		byDomain[it.Domain] = it
+	}
+	out := make([]SupportItem, 0, len(s.cat.Casework.SupportDomains))
+	for _, d := range s.cat.Casework.SupportDomains {
+		it, ok := byDomain[d.ID]
+		if !ok {
+			it = SupportItem{Domain: d.ID}
+		}
+		delete(byDomain, d.ID)
+		out = append(out, it)
+	}
+	for _, it := range set {
+		if _, left := byDomain[it.Domain]; left {
+			out = append(out, it)
+		}
+	}
+	return out, nil
 }

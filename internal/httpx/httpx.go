@@ -6,6 +6,7 @@ package httpx
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -195,10 +196,49 @@ func MaxBody(n int64) Middleware {
 			if r.ContentLength > n {
 				w.Header().Set("Connection", "close")
 			}
-			r.Body = http.MaxBytesReader(w, r.Body, n)
+			r.Body = &capBody{orig: r.Body, w: w, limit: n}
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// capBody is a request body capped at limit bytes (an http.MaxBytesReader,
+// made at the first read): until then a route that takes uploads may raise
+// the cap for itself with RaiseBodyLimit.
+type capBody struct {
+	orig  io.ReadCloser
+	w     http.ResponseWriter
+	limit int64
+	inner io.ReadCloser
+}
+
+func (b *capBody) Read(p []byte) (int, error) {
+	if b.inner == nil {
+		b.inner = http.MaxBytesReader(b.w, b.orig, b.limit)
+	}
+	return b.inner.Read(p)
+}
+
+func (b *capBody) Close() error {
+	if b.inner != nil {
+		return b.inner.Close()
+	}
+	return b.orig.Close()
+}
+
+// RaiseBodyLimit sets the body cap of r to n bytes, for the few routes that
+// take uploads larger than the general cap (MaxBody). It works only before
+// the body is first read; it reports whether the cap is now n.
+func RaiseBodyLimit(w http.ResponseWriter, r *http.Request, n int64) bool {
+	b, ok := r.Body.(*capBody)
+	if !ok || b.inner != nil {
+		return false
+	}
+	b.limit = n
+	if r.ContentLength <= n && w.Header().Get("Connection") == "close" {
+		w.Header().Del("Connection")
+	}
+	return true
 }
 
 // IsTLS reports whether the request came over TLS, directly or (when

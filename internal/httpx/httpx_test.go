@@ -63,6 +63,35 @@ func TestMaxBody(t *testing.T) {
 	}
 }
 
+func TestRaiseBodyLimit(t *testing.T) {
+	var readErr error
+	var raised bool
+	var n int
+	h := MaxBody(10)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raised = RaiseBodyLimit(w, r, 20)
+		var b []byte
+		b, readErr = io.ReadAll(r.Body)
+		n = len(b)
+		if RaiseBodyLimit(w, r, 1000) {
+			t.Error("raised after the body was read")
+		}
+	}))
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/", strings.NewReader("0123456789abcdef"))
+	h.ServeHTTP(rec, req)
+	if !raised || readErr != nil || n != 16 {
+		t.Fatalf("raised %v, read %d bytes, %v", raised, n, readErr)
+	}
+	if rec.Header().Get("Connection") == "close" {
+		t.Error("Connection: close kept for a body within the raised cap")
+	}
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/", strings.NewReader(strings.Repeat("x", 21))))
+	var mbe *http.MaxBytesError
+	if !asMaxBytes(readErr, &mbe) || mbe.Limit != 20 {
+		t.Fatalf("past the raised cap: %v", readErr)
+	}
+}
+
 func asMaxBytes(err error, target **http.MaxBytesError) bool {
 	e, ok := err.(*http.MaxBytesError)
 	*target = e

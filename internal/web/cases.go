@@ -54,7 +54,7 @@ func (s *Server) caseRoutes() []route {
 		{"POST /casussen/{id}/overdracht", signedIn, s.caseEdit(caseFormAssign)},
 		{"POST /casussen/{id}/tijdlijn", signedIn, s.caseEdit(caseFormEvent)},
 		{"POST /casussen/{id}/toegang", signedIn, s.caseBreakGlass},
-	}, s.caseMoreRoutes()...)
+	}, append(s.caseMoreRoutes(), s.caseCareRoutes()...)...)
 }
 
 // The forms of the case page; each is also the anchor of its section.
@@ -385,6 +385,7 @@ type casePage struct {
 	ReflectionRules content.ReflectionRules
 
 	caseMore // the sections of cases_more.go: tasks, placements
+	caseCare // the sections of cases_care.go: documents, support, consent, transfers, registration
 }
 
 // CoordinatorIDs are the ids of the assigned coordinators.
@@ -455,7 +456,8 @@ func caseValues(c cases.Case, which string) url.Values {
 
 // newCasePage fills the page for case c with events; typed is the form the
 // user sent (nil: none), keeping what they typed.
-func (s *Server) newCasePage(r *http.Request, st *state, c cases.Case, ev cases.EventPage, which string, typed *form) (*casePage, error) {
+func (s *Server) newCasePage(r *http.Request, st *state, pg cases.CasePage, which string, typed *form) (*casePage, error) {
+	c, ev := pg.Case, pg.Events
 	cw := s.d.Content.Casework
 	cp := &casePage{Case: c, Forms: s.d.Content.Forms, FormLabels: map[string]content.Text{}, Genders: cases.Genders,
 		Answers: cases.Answers, PermitStatuses: cw.PermitStatuses, DossierTypes: cw.DossierTypes,
@@ -479,7 +481,10 @@ func (s *Server) newCasePage(r *http.Request, st *state, c cases.Case, ev cases.
 	for name, p := range slot {
 		*p = newForm(caseValues(c, name), caseFieldLabels)
 	}
-	if err := s.fillCaseMore(r, st, cp, slot); err != nil {
+	if err := s.fillCaseMore(r, st, cp, slot, pg); err != nil {
+		return nil, err
+	}
+	if err := s.fillCaseCare(r, st, cp, slot, pg); err != nil {
 		return nil, err
 	}
 	if p, ok := slot[which]; ok && typed != nil {
@@ -521,7 +526,9 @@ func (s *Server) newCasePage(r *http.Request, st *state, c cases.Case, ev cases.
 	if ev.Next > 0 {
 		cp.Older = "/casussen/" + url.PathEscape(c.ID) + "?voor=" + strconv.Itoa(ev.Next) + "#tijdlijn"
 	}
-	cp.Signals = s.caseSignals(r, st, c.SignalIDs)
+	for _, sg := range c.Signals {
+		cp.Signals = append(cp.Signals, caseSignal{ID: sg.ID, Reference: sg.Reference})
+	}
 	return cp, nil
 }
 
@@ -538,44 +545,6 @@ func splitIDs(s string) []string {
 		if x = strings.TrimSpace(x); x != "" {
 			out = append(out, x)
 		}
-	}
-	return out
-}
-
-// caseSignals names the case's signals by their reference, from the
-// region's converted signals (summaries: no personal data, not a logged
-// read); a signal not found there is shown without its reference.
-func (s *Server) caseSignals(r *http.Request, st *state, ids []string) []caseSignal {
-	if len(ids) == 0 {
-		return nil
-	}
-	refs := map[string]string{}
-	if s.d.Signals != nil && policy.Can(st.subject, policy.ListSignals, policy.Resource{}) {
-		f := signal.Filter{Status: signal.StatusConverted, Limit: signal.MaxLimit}
-		for range 5 {
-			page, err := s.d.Signals.List(r.Context(), st.subject, f)
-			if err != nil {
-				s.d.Logger.WarnContext(r.Context(), "case signals", "err", err)
-				break
-			}
-			for _, it := range page.Items {
-				refs[it.ID] = it.Reference
-			}
-			found := true
-			for _, id := range ids {
-				if refs[id] == "" {
-					found = false
-				}
-			}
-			if found || page.Next == "" {
-				break
-			}
-			f.Cursor = page.Next
-		}
-	}
-	out := make([]caseSignal, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, caseSignal{ID: id, Reference: refs[id]})
 	}
 	return out
 }
@@ -607,29 +576,23 @@ func (s *Server) caseShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	id := r.PathValue("id")
 	q := r.URL.Query()
-	var c cases.Case
-	var ev cases.EventPage
-	var err error
-	paged := false
+	before, paged := 0, false
 	if raw := q.Get("voor"); raw != "" {
-		before, perr := strconv.Atoi(raw)
+		var perr error
+		before, perr = strconv.Atoi(raw)
 		if perr != nil || before < 1 {
 			return errs.E(errs.Invalid, "web.error.bad_page")
 		}
-		if c, err = s.d.Cases.Get(r.Context(), st.subject, id); err == nil {
-			ev, err = s.d.Cases.Events(r.Context(), st.subject, id, before, caseEventsPerPage)
-		}
 		paged = true
-	} else {
-		c, ev, err = s.d.Cases.View(r.Context(), st.subject, id, caseEventsPerPage)
 	}
+	pg, err := s.d.Cases.Page(r.Context(), st.subject, id, caseEventsPerPage, before)
 	if errs.Is(err, errs.Forbidden) {
 		return s.renderOutline(w, r, st, id, http.StatusOK, newForm(nil, caseBreakGlassLabels))
 	}
 	if err != nil {
 		return err
 	}
-	cp, err := s.newCasePage(r, st, c, ev, "", nil)
+	cp, err := s.newCasePage(r, st, pg, "", nil)
 	if err != nil {
 		return err
 	}
@@ -641,6 +604,8 @@ func (s *Server) caseShow(w http.ResponseWriter, r *http.Request) error {
 		p.Notice = "web.case.saved"
 	case q.Get("toegang") == "1":
 		p.Notice = "web.case.access.granted"
+	case q.Get("overgenomen") == "1":
+		p.Notice = "web.case.transfer.accepted"
 	}
 	return s.render(w, r, http.StatusOK, "case_show", p)
 }
@@ -735,7 +700,7 @@ func (s *Server) caseProblem(w http.ResponseWriter, r *http.Request, id, which s
 	default:
 		return err
 	}
-	c, ev, verr := s.d.Cases.View(r.Context(), st.subject, id, caseEventsPerPage)
+	pg, verr := s.d.Cases.Page(r.Context(), st.subject, id, caseEventsPerPage, 0)
 	if verr != nil {
 		return verr
 	}
@@ -743,7 +708,7 @@ func (s *Server) caseProblem(w http.ResponseWriter, r *http.Request, id, which s
 	if v != nil {
 		typed = formWithErrs(v, caseFieldLabels, err)
 	}
-	cp, perr := s.newCasePage(r, st, c, ev, which, typed)
+	cp, perr := s.newCasePage(r, st, pg, which, typed)
 	if perr != nil {
 		return perr
 	}

@@ -74,18 +74,13 @@ func (m caseMore) ShelterType(id, lang string) string {
 	return id
 }
 
-// fillCaseMore reads the tasks and placements of the case (each a logged
-// read: task titles and where the client stays are personal data) and
-// the region's shelters, and registers the sections' forms in slot.
-func (s *Server) fillCaseMore(r *http.Request, st *state, cp *casePage, slot map[string]**form) error {
+// fillCaseMore takes the tasks and placements of the case from its page
+// read, reads the region's shelters, and registers the sections' forms in
+// slot.
+func (s *Server) fillCaseMore(r *http.Request, st *state, cp *casePage, slot map[string]**form, pg cases.CasePage) error {
 	ctx := r.Context()
 	var err error
-	if cp.Tasks, err = s.d.Cases.ListTasks(ctx, st.subject, cp.Case.ID); err != nil {
-		return err
-	}
-	if cp.Placements, err = s.d.Cases.ListPlacements(ctx, st.subject, cp.Case.ID); err != nil {
-		return err
-	}
+	cp.Tasks, cp.Placements = pg.Tasks, pg.Placements
 	if policy.Can(st.subject, policy.ReadShelters, policy.Resource{}) {
 		if cp.Shelters, err = s.d.Cases.Shelters(ctx, st.subject); err != nil {
 			return err

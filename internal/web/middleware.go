@@ -121,6 +121,15 @@ func (s *Server) load(w http.ResponseWriter, r *http.Request, st *state) error {
 
 // guard applies the CSRF check and the sign-in requirement.
 func (s *Server) guard(r *http.Request, rt route, st *state) error {
+	if rt.access == upload {
+		if !unsafeMethod(r.Method) {
+			return errs.E(errs.NotFound, "error.not_found")
+		}
+		if !st.signedIn() {
+			return errs.E(errs.Unauthenticated, "error.unauthenticated")
+		}
+		return nil // the handler checks the token: uploadCSRF
+	}
 	if unsafeMethod(r.Method) {
 		if err := r.ParseForm(); err != nil {
 			var tooBig *http.MaxBytesError
@@ -140,6 +149,17 @@ func (s *Server) guard(r *http.Request, rt route, st *state) error {
 	}
 	if rt.access == signedIn && !st.signedIn() {
 		return errs.E(errs.Unauthenticated, "error.unauthenticated")
+	}
+	return nil
+}
+
+// uploadCSRF is the CSRF check of an upload route, on the token its handler
+// read from the multipart body.
+func (s *Server) uploadCSRF(r *http.Request, st *state, token string) error {
+	if st.csrf == "" || subtle.ConstantTimeCompare([]byte(token), []byte(st.csrf)) != 1 {
+		s.d.Logger.WarnContext(r.Context(), "csrf token missing or wrong",
+			slog.String("request_id", reqctx.RequestID(r.Context())), slog.String("route", r.Pattern))
+		return errCSRF
 	}
 	return nil
 }

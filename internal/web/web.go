@@ -48,6 +48,10 @@ const (
 	public   access = iota // anyone (login, language switch, not found)
 	signedIn               // a signed-in user; the handler checks the policy
 	asset                  // static files: no session, no CSRF, long caching
+	// upload: a signed-in user's multipart upload. The session is loaded and
+	// sign-in required, but the wrapper leaves the body alone: the handler
+	// reads it (capped, in memory) and must check its token with uploadCSRF.
+	upload
 )
 
 type route struct {
