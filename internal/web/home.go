@@ -96,7 +96,7 @@ type directoryPage struct {
 	Region  string // selected region id; "" is every region
 	Names   map[string]string
 	// Contacts: whom to call in the viewer's municipality and region (kader.go)
-	Contacts *kaderContacts
+	Contacts *org.Contacts
 	Pager    pager
 }
 

@@ -15,7 +15,6 @@ import (
 	"github.com/baken-nl/baken/internal/kader"
 	"github.com/baken-nl/baken/internal/org"
 	"github.com/baken-nl/baken/internal/policy"
-	"github.com/baken-nl/baken/internal/store"
 )
 
 // The self-assessment against the Kader aanpak mensenhandel (issue 6): the
@@ -846,78 +845,19 @@ func (s *Server) kaderOverdue(r *http.Request, st *state) ([]kader.Action, error
 	return s.d.Kader.OverdueActions(r.Context(), st.subject)
 }
 
-// contact is a person to call, on the who-is-who page.
-type contact struct {
-	Name, Email, Phone, Organisation string
-}
-
-// kaderContacts is the who-is-who's "whom to call": the aandachtsfunctionaris
-// (the active policy officers) of the viewer's municipality and the active
-// care coordinators of the viewer's region, with their work contact details.
-type kaderContacts struct {
-	Municipality string
-	Officers     []contact
-	Region       string
-	Coordinators []contact
-}
-
-// kaderContactsFor reads the contacts of the viewer's municipality and
-// region. The org service has no method that a non-admin may call to list
-// users (ListUsers needs ManageUser), so this is a read of its own: only
-// names and work contact details of role holders, for every signed-in user
-// (like the organisations' contact details of the directory).
-func (s *Server) kaderContactsFor(r *http.Request, st *state) (*kaderContacts, error) {
-	if s.d.DB == nil || !st.signedIn() {
+// kaderContactsFor is the who-is-who's "whom to call" for the viewer (the
+// org service's Contacts); nil when the viewer's organisation has neither a
+// municipality nor a region.
+func (s *Server) kaderContactsFor(r *http.Request, st *state) (*org.Contacts, error) {
+	if !st.signedIn() {
 		return nil, nil
 	}
-	o := st.user.Organisation
-	kc := &kaderContacts{}
-	region := o.Region()
-	err := s.d.DB.ReadTx(r.Context(), func(tx *store.Tx) error {
-		read := func(q string, args ...any) ([]contact, error) {
-			rows, err := tx.Query(r.Context(), q, args...)
-			if err != nil {
-				return nil, err
-			}
-			defer rows.Close()
-			var out []contact
-			for rows.Next() {
-				var c contact
-				if err := rows.Scan(&c.Name, &c.Email, &c.Phone, &c.Organisation); err != nil {
-					return nil, err
-				}
-				out = append(out, c)
-			}
-			return out, rows.Err()
-		}
-		var err error
-		if o.Kind == org.Municipality {
-			kc.Municipality = o.Name
-			if kc.Officers, err = read(`SELECT u.name, u.email, u.phone, o.name FROM users u
-				JOIN user_roles ur ON ur.user_id = u.id AND ur.role = ? JOIN organisations o ON o.id = u.organisation_id
-				WHERE u.organisation_id = ? AND u.disabled_at IS NULL ORDER BY u.name, u.email`,
-				string(policy.Beleidsmedewerker), o.ID); err != nil {
-				return err
-			}
-		}
-		if region != "" {
-			if err := tx.QueryRow(r.Context(), `SELECT name FROM organisations WHERE id = ?`, region).Scan(&kc.Region); err != nil {
-				return err
-			}
-			if kc.Coordinators, err = read(`SELECT u.name, u.email, u.phone, o.name FROM users u
-				JOIN user_roles ur ON ur.user_id = u.id AND ur.role = ? JOIN organisations o ON o.id = u.organisation_id
-				WHERE u.disabled_at IS NULL AND ((o.kind = 'region' AND o.id = ?) OR (o.kind <> 'region' AND o.region_id = ?))
-				ORDER BY u.name, u.email`, string(policy.Zorgcoordinator), region, region); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	c, err := s.d.Orgs.Contacts(r.Context(), st.subject)
 	if err != nil {
-		return nil, errs.Wrap(err, "who is who contacts")
+		return nil, err
 	}
-	if kc.Municipality == "" && kc.Region == "" {
+	if c.Municipality == "" && c.Region == "" {
 		return nil, nil
 	}
-	return kc, nil
+	return &c, nil
 }
