@@ -45,7 +45,7 @@ type route struct {
 
 // routes is the route table of the API: every entry is described in openapi.json.
 func (a *API) routes() []route {
-	return []route{
+	return append([]route{
 		{"GET /api/v1/openapi.json", true, a.openAPI},
 		{"GET /api/v1/me", false, a.me},
 		{"GET /api/v1/me/tokens", false, a.listTokens},
@@ -67,7 +67,7 @@ func (a *API) routes() []route {
 		{"GET /api/v1/signals/inbox", false, a.signalInbox},
 		{"GET /api/v1/signals/{id}", false, a.getSignal},
 		{"POST /api/v1/signals/{id}/transitions", false, a.transitionSignal},
-	}
+	}, append(a.caseRoutes(), a.kaderRoutes()...)...)
 }
 
 // New returns the API handler, to be mounted at "/api/".
