@@ -7,6 +7,7 @@ import (
 
 	"github.com/baken-nl/baken/internal/assess"
 	"github.com/baken-nl/baken/internal/errs"
+	"github.com/baken-nl/baken/internal/i18n"
 	"github.com/baken-nl/baken/internal/org"
 	"github.com/baken-nl/baken/internal/signal"
 )
@@ -95,7 +96,19 @@ func (a *API) createSignal(w http.ResponseWriter, r *http.Request, u org.User) e
 		return renameFields(err)
 	}
 	w.Header().Set("Location", BasePath+"/signals/"+sig.ID)
-	return writeJSON(w, http.StatusCreated, sig)
+	return writeJSON(w, http.StatusCreated, a.inLanguage(w, r, sig))
+}
+
+// inLanguage returns sig with the texts of its assessment in the caller's
+// language (Accept-Language) and sets Content-Language to the language they
+// are in. The stored texts are Dutch; in English the engine re-renders them
+// from the stored input while its ruleset is the signal's, else they stay
+// the stored Dutch ones and Content-Language says nl (signal.InLanguage).
+func (a *API) inLanguage(w http.ResponseWriter, r *http.Request, sig signal.Signal) signal.Signal {
+	sig, lang := a.d.Signals.InLanguage(sig, i18n.Negotiate(r.Header.Get("Accept-Language")))
+	w.Header().Set("Content-Language", lang)
+	w.Header().Add("Vary", "Accept-Language")
+	return sig
 }
 
 // getSignal answers one signal (GET /signals/{id}); 404 for whoever may not
@@ -105,7 +118,7 @@ func (a *API) getSignal(w http.ResponseWriter, r *http.Request, u org.User) erro
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, sig)
+	return writeJSON(w, http.StatusOK, a.inLanguage(w, r, sig))
 }
 
 // signalPageJSON is one page of signals.
@@ -230,12 +243,13 @@ func (a *API) transitionSignal(w http.ResponseWriter, r *http.Request, u org.Use
 	sig, err := a.d.Signals.Transition(r.Context(), u.Subject(), r.PathValue("id"), *b.Version,
 		signal.TransitionInput{To: signal.Status(b.To), Reason: b.Reason, Remark: b.Remark, Note: b.Note})
 	if errs.Is(err, errs.Conflict) && sig.ID != "" {
+		sig, _ = a.d.Signals.InLanguage(sig, i18n.Negotiate(r.Header.Get("Accept-Language")))
 		return &withCurrent{err: err, current: sig}
 	}
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, sig)
+	return writeJSON(w, http.StatusOK, a.inLanguage(w, r, sig))
 }
 
 // withCurrent is a conflict that shows the object's current state in the

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -10,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baken-nl/baken/internal/assess"
 	"github.com/baken-nl/baken/internal/org"
 	"github.com/baken-nl/baken/internal/policy"
+	"github.com/baken-nl/baken/internal/store"
 )
 
 // addUser adds a user with a token to the world of e.
@@ -402,6 +405,64 @@ func TestSignalTransitionRace(t *testing.T) {
 		e.do(t, "GET", "/api/v1/signals/"+s.ID, nil, e.as("zorgNoord")).want(t, http.StatusOK).decode(t, &got)
 		if got.Version != 2 || len(got.History) != 2 {
 			t.Errorf("after the race: version %d, %d events", got.Version, len(got.History))
+		}
+	})
+}
+
+// TestSignalAssessmentLanguage: with Accept-Language: en the assessment of
+// a signal is the engine's re-run on the stored input in English (same
+// ruleset: same result, other words), Content-Language en; once the ruleset
+// has changed since the signal was recorded, the stored Dutch texts, and
+// Content-Language nl says so.
+func TestSignalAssessmentLanguage(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		created := e.createSignal(t, "signaleerderA", signalBody())
+		stored, err := e.a.Signals.Get(e.ctx, e.users["signaleerderA"].Subject(), created.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		en, err := e.a.Engine.Assess(stored.AssessmentInput, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		type result struct{ Assessment assess.Result }
+		get := func(lang string) (assess.Result, string) {
+			t.Helper()
+			a := e.do(t, "GET", "/api/v1/signals/"+created.ID, nil, e.as("zorgNoord"), header("Accept-Language", lang)).want(t, http.StatusOK)
+			var r result
+			a.decode(t, &r)
+			if !strings.Contains(a.header.Get("Vary"), "Accept-Language") {
+				t.Errorf("Vary %q", a.header.Get("Vary"))
+			}
+			return r.Assessment, a.header.Get("Content-Language")
+		}
+		if got, lang := get("nl"); lang != "nl" || !reflect.DeepEqual(got, stored.Assessment) {
+			t.Errorf("Dutch: Content-Language %q, assessment %+v", lang, got)
+		}
+		got, lang := get("en-GB,en;q=0.9")
+		if lang != "en" || !reflect.DeepEqual(got, en) {
+			t.Errorf("English: Content-Language %q, assessment\n%+v\nwant\n%+v", lang, got, en)
+		}
+		if len(got.Advice) == 0 || got.Advice[0].Text == stored.Assessment.Advice[0].Text {
+			t.Errorf("advice not in English: %+v", got.Advice)
+		}
+		// The create's own answer follows Accept-Language too.
+		a := e.do(t, "POST", "/api/v1/signals", signalBody(), e.as("signaleerderA"), header("Accept-Language", "en")).want(t, http.StatusCreated)
+		var r result
+		a.decode(t, &r)
+		if a.header.Get("Content-Language") != "en" || !reflect.DeepEqual(r.Assessment, en) {
+			t.Errorf("create in English: Content-Language %q, assessment %+v", a.header.Get("Content-Language"), r.Assessment)
+		}
+
+		// Recorded under another ruleset: the stored Dutch texts.
+		if err := e.a.DB.Tx(e.ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(e.ctx, `UPDATE signals SET ruleset = '2020.1' WHERE id = ?`, created.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got, lang := get("en"); lang != "nl" || !reflect.DeepEqual(got, stored.Assessment) {
+			t.Errorf("after a ruleset change: Content-Language %q, assessment\n%+v\nwant the stored\n%+v", lang, got, stored.Assessment)
 		}
 	})
 }

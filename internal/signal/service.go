@@ -103,12 +103,21 @@ func (s *Service) Create(ctx context.Context, actor policy.Subject, in Input) (S
 		if err != nil {
 			return fmt.Errorf("assess a validated signal: %w", err)
 		}
-		ref, err := nextReference(ctx, tx)
-		if err != nil {
-			return err
+		// The two rows every create contends for — this year's reference
+		// counter and the processing-log head — are taken as late as
+		// possible, so that they are held for the fewest statements: first
+		// every read and the rows of the signal itself (under a provisional
+		// reference no one else can see), then the counter and the real
+		// reference, then the processing-log records.
+		var to []string
+		if s.notify != nil {
+			if to, err = coordinatorEmails(ctx, tx, regionID); err != nil {
+				return err
+			}
 		}
+		id := store.NewID()
 		sig = Signal{
-			ID: store.NewID(), Reference: ref, Status: StatusNew,
+			ID: id, Reference: pendingReference(id), Status: StatusNew,
 			ReporterID: actor.UserID, ReporterOrgID: actor.OrgID, MunicipalityID: in.MunicipalityID, RegionID: regionID,
 			Department: in.Department, ObservedOn: in.ObservedOn, Place: in.Place, CameToLight: in.CameToLight,
 			Forms: uniq(in.Forms), Signals: uniq(in.Signals), Indicators: uniq(in.Indicators), Acts: uniq(in.Acts),
@@ -132,14 +141,13 @@ func (s *Service) Create(ctx context.Context, actor policy.Subject, in Input) (S
 			return err
 		}
 		sig.History = []Event{ev}
-		if err := s.logSignal(ctx, tx, actor, "signal.create", &sig, ""); err != nil {
+		if sig.Reference, err = nextReference(ctx, tx); err != nil {
 			return err
 		}
-		if s.notify == nil {
-			return nil
+		if _, err := tx.Exec(ctx, `UPDATE signals SET reference = ? WHERE id = ?`, sig.Reference, sig.ID); err != nil {
+			return fmt.Errorf("set signal reference: %w", err)
 		}
-		to, err := coordinatorEmails(ctx, tx, regionID)
-		if err != nil {
+		if err := s.logSignal(ctx, tx, actor, "signal.create", &sig, ""); err != nil {
 			return err
 		}
 		if n := s.notify; len(to) > 0 {
@@ -182,6 +190,12 @@ func coordinatorEmails(ctx context.Context, tx *store.Tx, regionID string) ([]st
 	}
 	return out, nil
 }
+
+// pendingReference is the provisional reference of a signal being created:
+// unique (it holds the signal's id), never in the SIG- format, and replaced
+// by the real one before the creating transaction commits, so no other
+// transaction ever sees it.
+func pendingReference(id string) string { return "pending:" + id }
 
 // nextReference advances this year's counter and returns the reference. The
 // upsert locks the year's row until the transaction ends, so concurrent

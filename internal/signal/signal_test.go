@@ -539,6 +539,16 @@ func TestReferences(t *testing.T) {
 				t.Fatalf("reference %d = %s, want %s (all: %v)", i, r, want, refs)
 			}
 		}
+		// The provisional reference a create inserts under never survives
+		// its transaction: what is stored is what Create returned.
+		if n := f.count(t, "signals", "reference NOT LIKE 'SIG-%'"); n != 0 {
+			t.Fatalf("%d signals stored without their reference", n)
+		}
+		for _, r := range refs {
+			if n := f.count(t, "signals", "reference = ?", r); n != 1 {
+				t.Fatalf("%s stored %d times", r, n)
+			}
+		}
 		bad := consultation()
 		bad.Department = "?"
 		if _, err := f.svc.Create(f.ctx, f.sig, bad); err == nil {

@@ -27,7 +27,8 @@ import (
 //   - POST /signalen/zoeken           search on reference or alias (POST: an alias is personal data)
 //   - GET  /signalen/inbox            the coordinator's new signals
 //   - GET  /signalen/nieuw            the empty intake form
-//   - POST /signalen/nieuw            save, or "Nog een persoon" (re-render with an extra block)
+//   - POST /signalen/nieuw            save, or "Nog een persoon" / "Verwijder persoon N" (re-render
+//     with a block more or less, everything else kept)
 //   - POST /signalen/nieuw/uitkomst   the live assessment (htmx; the assess page's result fragment)
 //   - GET  /signalen/{id}             one signal
 //   - POST /signalen/{id}/status      a transition
@@ -158,6 +159,27 @@ func (s *Server) signalInput(v url.Values, persons int) signal.Input {
 	return in
 }
 
+// actionRemovePerson+index is the action of a person block's "Verwijder
+// persoon" button.
+const actionRemovePerson = "remove_person:"
+
+// removePerson drops person block i of n from the typed form: the blocks
+// after it move up one place, everything else stays as typed. The last
+// block is emptied rather than removed: the form always has one.
+func removePerson(v url.Values, i, n int) {
+	for j := i; j < n; j++ {
+		to, from := personView{Index: j}, personView{Index: j + 1}
+		for _, name := range personFields {
+			if vals, ok := v[from.Field(name)]; ok && j+1 < n {
+				v[to.Field(name)] = vals
+			} else {
+				v.Del(to.Field(name))
+			}
+		}
+	}
+	v.Set(fPersonCount, strconv.Itoa(max(1, n-1)))
+}
+
 func personCount(v url.Values) int {
 	n, _ := strconv.Atoi(v.Get(fPersonCount))
 	return max(1, min(n, signal.MaxPersons))
@@ -171,8 +193,18 @@ func (s *Server) signalCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := r.PostForm
 	n := personCount(v)
-	if v.Get(fAction) == "add_person" {
+	switch action := v.Get(fAction); {
+	case action == "add_person":
 		v.Set(fPersonCount, strconv.Itoa(min(n+1, signal.MaxPersons)))
+		return s.renderIntake(w, r, http.StatusOK, newForm(v, nil))
+	case strings.HasPrefix(action, actionRemovePerson):
+		if i, err := strconv.Atoi(strings.TrimPrefix(action, actionRemovePerson)); err == nil && i >= 0 && i < n {
+			removePerson(v, i, n)
+		}
+		return s.renderIntake(w, r, http.StatusOK, newForm(v, nil))
+	case action == "refresh":
+		// The form's default button (Enter in a text field): show the form
+		// again, nothing saved, nothing lost.
 		return s.renderIntake(w, r, http.StatusOK, newForm(v, nil))
 	}
 	in := s.signalInput(v, n)
@@ -392,6 +424,11 @@ type showPage struct {
 	Signals     []content.FrontlineSignal
 	Indicators  []content.Indicator
 	RiskFactors []content.RiskFactor
+	// AssessmentLang is the language of the assessment's texts: the page's
+	// when the engine could re-render them (same ruleset), else the stored
+	// Dutch, and then AssessmentStored says so.
+	AssessmentLang   string
+	AssessmentStored bool
 }
 
 func (s *Server) signalShow(w http.ResponseWriter, r *http.Request) error {
@@ -426,7 +463,9 @@ func (s *Server) requireSignalsRead(st *state) error {
 
 func (s *Server) newShowPage(st *state, sig signal.Signal, f *form) *showPage {
 	c := s.d.Content
-	sp := &showPage{Signal: sig, Form: f, Reasons: signal.ClosingReasons, FormLabels: map[string]content.Text{}}
+	sp := &showPage{Form: f, Reasons: signal.ClosingReasons, FormLabels: map[string]content.Text{}}
+	sp.Signal, sp.AssessmentLang = s.d.Signals.InLanguage(sig, st.lang)
+	sp.AssessmentStored = sp.AssessmentLang != st.lang
 	sp.Coordinator = policy.Can(st.subject, policy.TransitionSignal, sig.Resource())
 	if sp.Coordinator {
 		sp.Next = signal.Next(sig.Status)

@@ -6,12 +6,15 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/baken-nl/baken/internal/assess"
 	"github.com/baken-nl/baken/internal/policy"
 	"github.com/baken-nl/baken/internal/signal"
+	"github.com/baken-nl/baken/internal/store"
 )
 
 // intake is a valid intake form with two persons.
@@ -402,5 +405,137 @@ func TestSignalIntakeSmuggling(t *testing.T) {
 		}
 		r = c.get("/signalen/"+id+"?nieuw=1").wantStatus(t, http.StatusOK)
 		r.wantContains(t, `data-outcome="smuggling"`, esc("Mensensmokkel, geen mensenhandel"))
+	})
+}
+
+// inputTag returns the <input> tag of the field named name, "" when none.
+func inputTag(body, name string) string {
+	for _, tag := range regexp.MustCompile(`<input [^>]*>`).FindAllString(body, -1) {
+		if strings.Contains(tag, ` name="`+name+`"`) {
+			return tag
+		}
+	}
+	return ""
+}
+
+// TestSignalIntakeRemovePerson: "Verwijder persoon N" without JavaScript
+// re-renders the form without block N — the blocks after it move up, all
+// else typed is kept; each button names the person it removes; Enter in a
+// text field (the form's default button) removes nothing.
+func TestSignalIntakeRemovePerson(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		c := e.as(policy.Signaleerder)
+		const alias = "Madeliefje"
+		before := countSignals(t, e)
+		f := e.intake(alias)
+		f.Set("personCount", "3")
+		f.Set("persons[2].alias", alias+"-drie")
+		f.Set("persons[2].birthYear", "1985")
+		r := c.post("/signalen/nieuw", withAction(f, "add_person")).wantStatus(t, http.StatusOK)
+		r.wantContains(t, `data-person="3"`,
+			`name="action" value="remove_person:0"`, ">"+tr("nl", "signal.person.remove", 1)+"<",
+			`name="action" value="remove_person:3"`, ">"+tr("nl", "signal.person.remove", 4)+"<")
+		// The default button comes first, so that Enter presses it.
+		if d, rm := strings.Index(r.body, `value="refresh"`), strings.Index(r.body, `value="remove_person:`); d < 0 || d > rm {
+			t.Errorf("the default button (at %d) does not precede the first remove button (at %d)", d, rm)
+		}
+
+		r = c.post("/signalen/nieuw", withAction(f, "remove_person:1")).wantStatus(t, http.StatusOK)
+		r.wantContains(t, `data-person="0"`, `data-person="1"`, `name="personCount" value="2"`,
+			esc("Zes mensen slapen in één kamer."), "Wijk Oost, achter de bakkerij",
+			">"+tr("nl", "signal.person.remove", 2)+"<")
+		r.wantLacks(t, `data-person="2"`, alias+"-twee", `value="remove_person:2"`)
+		for name, want := range map[string]string{"persons[0].alias": alias, "persons[0].nationality": "RO",
+			"persons[1].alias": alias + "-drie", "persons[1].birthYear": "1985"} {
+			if tag := inputTag(r.body, name); !strings.Contains(tag, `value="`+want+`"`) {
+				t.Errorf("%s: %q, want value %q", name, tag, want)
+			}
+		}
+		if tag := inputTag(r.body, "persons[1].nationality"); strings.Contains(tag, "value=\"RO\"") {
+			t.Errorf("person 2's old fields not cleared: %s", tag)
+		}
+		if !strings.Contains(r.body, `value="`+e.app.Content.Indicators[0].ID+`" checked`) {
+			t.Error("the ticked indicator was not kept")
+		}
+		noPersonalDataInURLs(t, r, alias, "bakkerij")
+
+		// The only block: emptied, still there.
+		one := e.intake(alias)
+		one.Set("personCount", "1")
+		r = c.post("/signalen/nieuw", withAction(one, "remove_person:0")).wantStatus(t, http.StatusOK)
+		r.wantContains(t, `data-person="0"`, `name="personCount" value="1"`, "Wijk Oost, achter de bakkerij")
+		r.wantLacks(t, `data-person="1"`, `value="`+alias+`"`)
+
+		// A block that is not there, and the default button: nothing removed.
+		for _, action := range []string{"remove_person:7", "remove_person:x", "refresh"} {
+			r = c.post("/signalen/nieuw", withAction(e.intake(alias), action)).wantStatus(t, http.StatusOK)
+			r.wantContains(t, `data-person="1"`, `value="`+alias+`"`, `value="`+alias+`-twee"`)
+		}
+		if n := countSignals(t, e); n != before {
+			t.Errorf("%d signals stored by re-renders", n-before)
+		}
+	})
+}
+
+func withAction(f url.Values, action string) url.Values {
+	out := url.Values{}
+	for k, v := range f {
+		out[k] = v
+	}
+	out.Set("action", action)
+	return out
+}
+
+func countSignals(t *testing.T, e *env) int {
+	t.Helper()
+	var n int
+	if err := e.app.DB.Tx(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow(context.Background(), `SELECT count(*) FROM signals`).Scan(&n)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestSignalAssessmentEnglish: on the English page the assessment is
+// re-rendered in English while the ruleset is the signal's; after a ruleset
+// change the page shows the stored Dutch texts, marked lang="nl", and says so.
+func TestSignalAssessmentEnglish(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		c := e.as(policy.Zorgcoordinator)
+		id := record(t, e.as(policy.Signaleerder), e.intake("Lavendel"))
+		sig, err := e.app.Signals.Get(context.Background(), e.users[policy.Zorgcoordinator].Subject(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		en, err := e.app.Engine.Assess(sig.AssessmentInput, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := slices.IndexFunc(sig.Assessment.Advice, func(a assess.Advice) bool { return !a.Urgent })
+		if k < 0 {
+			t.Fatal("no advice to compare")
+		}
+		nlText, enText := html(sig.Assessment.Advice[k].Text), html(en.Advice[k].Text)
+		stored := tr("en", "signal.assessment.stored_texts", "2020.1")
+
+		r := c.get("/signalen/"+id).wantStatus(t, http.StatusOK)
+		r.wantContains(t, `lang="nl">`+nlText)
+		r.wantLacks(t, "data-assessment-stored")
+
+		c.post("/taal", url.Values{"lang": {"en"}, "next": {"/signalen/" + id}}).wantStatus(t, http.StatusSeeOther)
+		r = c.get("/signalen/"+id).wantStatus(t, http.StatusOK)
+		r.wantContains(t, `<html lang="en"`, `lang="en">`+enText, `data-ruleset="`+sig.Ruleset+`"`)
+		r.wantLacks(t, nlText, "data-assessment-stored")
+
+		if err := e.app.DB.Tx(context.Background(), func(tx *store.Tx) error {
+			_, err := tx.Exec(context.Background(), `UPDATE signals SET ruleset = '2020.1' WHERE id = ?`, id)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		r = c.get("/signalen/"+id).wantStatus(t, http.StatusOK)
+		r.wantContains(t, `<html lang="en"`, `lang="nl">`+nlText, "data-assessment-stored", stored)
+		r.wantLacks(t, enText)
 	})
 }
