@@ -1,9 +1,11 @@
 // Package e2e drives the real Baken (app.Open + Serve on 127.0.0.1:0) with
 // Debian's headless Chromium through chromedp: sign in, the start page,
 // "Signalen wegen" (live with htmx and without JavaScript), the language
-// switch, sign out, with axe-core checking each page for serious and
-// critical accessibility violations; and checks that the engine, the API and
-// the page give the same result for the same input.
+// switch, sign out, recording a signal, walking a case from a demo signal to
+// its closing and a self-assessment round to its council report, with
+// axe-core checking each page for serious and critical accessibility
+// violations; and checks that the engine, the API and the page give the same
+// result for the same input.
 package e2e
 
 import (
@@ -65,8 +67,8 @@ func TestBrowser(t *testing.T) {
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
-			base, _ := startBaken(t, d)
-			runBrowser(t, bin, base, string(axe), d == store.SQLite)
+			base, a := startBaken(t, d)
+			runBrowser(t, bin, base, string(axe), d == store.SQLite, a)
 		})
 	}
 }
@@ -118,10 +120,16 @@ func startBaken(t *testing.T, d store.Dialect) (string, *app.App) {
 }
 
 // seed is the demo world of `baken serve --demo` (regions Noord and Zuid,
-// their municipalities and partners, an account per role), with a known password.
+// their municipalities and partners, an account per role), with a known
+// password, and its demo content (three signals of Gemeente A, two of them
+// open; shelter capacity; a case; last year's self-assessment).
 func seed(t *testing.T, a *app.App) {
 	t.Helper()
 	if _, err := demo.Seed(context.Background(), a.Orgs, pw); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.SeedContent(context.Background(), demo.Services{DB: a.DB, Orgs: a.Orgs, Signals: a.Signals,
+		Cases: a.Cases, Kader: a.Kader}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -133,7 +141,7 @@ type violation struct {
 	Nodes  []string `json:"nodes"`
 }
 
-func runBrowser(t *testing.T, bin, base, axe string, tour bool) {
+func runBrowser(t *testing.T, bin, base, axe string, tour bool, a *app.App) {
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin),
 		chromedp.Headless,
@@ -154,7 +162,9 @@ func runBrowser(t *testing.T, bin, base, axe string, tour bool) {
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 150*time.Second)
+	// Generous: the machine is shared, and the case and self-assessment
+	// flows run axe on many pages.
+	ctx, cancel = context.WithTimeout(ctx, 480*time.Second)
 	defer cancel()
 	start := time.Now()
 	fail := func(what string, err error) {
@@ -291,6 +301,9 @@ func runBrowser(t *testing.T, bin, base, axe string, tour bool) {
 	}
 	t.Logf("sign-in, language switch and sign-out took %s", time.Since(start).Round(time.Millisecond))
 	signalFlow(t, ctx, base, do, text, check, fail)
+	fl := &flow{t: t, ctx: ctx, base: base, a: a, do: do, text: text, attr: attr, check: check, fail: fail}
+	caseFlow(fl)
+	kaderFlow(fl)
 	if tour {
 		tourPages(t, ctx, base, do, attr, check, fail)
 	}

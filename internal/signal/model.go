@@ -168,10 +168,19 @@ type Signal struct {
 	Assessment      assess.Result `json:"assessment"`
 	Ruleset         string        `json:"ruleset"`
 
-	History   []Event   `json:"history"`
+	History []Event `json:"history"`
+	// Case is the case the signal was converted to (its reference only:
+	// the reporter may learn that their signal became a case, nothing in it).
+	Case      *CaseLink `json:"case,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
 	Version   int       `json:"version"`
+}
+
+// CaseLink names the case a signal became.
+type CaseLink struct {
+	ID        string `json:"id"`
+	Reference string `json:"reference"`
 }
 
 // Resource returns the policy view of the signal.

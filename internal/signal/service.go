@@ -377,8 +377,19 @@ func (s *Service) load(ctx context.Context, tx *store.Tx, id string) (Signal, er
 	if sig.Persons, err = s.loadPersons(ctx, tx, id); err != nil {
 		return sig, err
 	}
-	sig.History, err = s.loadHistory(ctx, tx, id)
-	return sig, err
+	if sig.History, err = s.loadHistory(ctx, tx, id); err != nil {
+		return sig, err
+	}
+	if sig.Status == StatusConverted {
+		caseID, ref, err := CaseOf(ctx, tx, id)
+		if err != nil {
+			return sig, err
+		}
+		if caseID != "" {
+			sig.Case = &CaseLink{ID: caseID, Reference: ref}
+		}
+	}
+	return sig, nil
 }
 
 func loadForms(ctx context.Context, tx *store.Tx, id string) ([]string, error) {
@@ -457,6 +468,9 @@ func viewFor(actor policy.Subject, sig Signal) Signal {
 		h[i] = ev
 	}
 	sig.History = h
+	// The reporter learns from the status that the signal became a case;
+	// which case is for the coordinators (data minimisation).
+	sig.Case = nil
 	return sig
 }
 
