@@ -124,8 +124,15 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Optio
 			Password: cfg.SMTPPassword, BaseURL: cfg.BaseURL}, logger)
 		signals.SetNotifier(mailer)
 	}
+	orgs := org.NewService(db, log, params)
+	if n, err := orgs.FoldNames(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("fold user names: %w", err)
+	} else if n > 0 {
+		logger.Info("folded user names for search", slog.Int("users", n))
+	}
 	return &App{Cfg: cfg, Logger: logger, Keys: keys, DB: db, Audit: log, Viewer: audit.NewViewer(db, log),
-		Orgs: org.NewService(db, log, params), Auth: authSvc, I18n: bundle, Content: cat, Engine: engine,
+		Orgs: orgs, Auth: authSvc, I18n: bundle, Content: cat, Engine: engine,
 		Signals: signals, Cases: cases.NewService(db, log, keys, cat, signals),
 		Kader: kader.NewService(db, log, cat), Notify: mailer, Reg: reg, Started: started}, nil
 }

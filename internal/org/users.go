@@ -186,8 +186,8 @@ func (s *Service) CreateUser(ctx context.Context, actor policy.Subject, in UserI
 		}
 		u = User{ID: store.NewID(), Email: in.Email, Name: in.Name, Phone: in.Phone, OrganisationID: o.ID, Organisation: o,
 			Roles: in.Roles, Locale: in.Locale, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1, PasswordHash: hash}
-		if _, err := tx.Exec(ctx, `INSERT INTO users (id, email, name, phone, organisation_id, password_hash, locale, password_changed_at, created_at, updated_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, u.ID, u.Email, u.Name, u.Phone, u.OrganisationID, hash, u.Locale, tx.Now, tx.Now, tx.Now); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO users (id, email, name, name_fold, phone, organisation_id, password_hash, locale, password_changed_at, created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, u.ID, u.Email, u.Name, Fold(u.Name), u.Phone, u.OrganisationID, hash, u.Locale, tx.Now, tx.Now, tx.Now); err != nil {
 			if store.IsUniqueViolation(err) {
 				return &errs.Error{Code: errs.Conflict, Key: "user.email.taken", Fields: []errs.FieldError{{Field: "email", Key: "user.email.taken"}}}
 			}
@@ -261,9 +261,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor policy.Subject, id strin
 		if in.Disabled {
 			disabled = tx.Now
 		}
-		res, err := tx.Exec(ctx, `UPDATE users SET email = ?, name = ?, phone = ?, organisation_id = ?, locale = ?,
+		res, err := tx.Exec(ctx, `UPDATE users SET email = ?, name = ?, name_fold = ?, phone = ?, organisation_id = ?, locale = ?,
 			disabled_at = CASE WHEN ? THEN COALESCE(disabled_at, ?) ELSE NULL END, updated_at = ?, version = version + 1
-			WHERE id = ? AND version = ?`, in.Email, in.Name, in.Phone, in.OrganisationID, in.Locale,
+			WHERE id = ? AND version = ?`, in.Email, in.Name, Fold(in.Name), in.Phone, in.OrganisationID, in.Locale,
 			in.Disabled, disabled, tx.Now, id, version)
 		if err != nil {
 			if store.IsUniqueViolation(err) {
@@ -362,10 +362,12 @@ func (s *Service) ListUsers(ctx context.Context, actor policy.Subject, f UserFil
 			where = append(where, "u.organisation_id = ?")
 			args = append(args, f.OrganisationID)
 		}
-		if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
-			where = append(where, "(lower(u.name) LIKE ? OR u.email LIKE ?)")
-			like := "%" + strings.NewReplacer("%", "", "_", "").Replace(q) + "%"
-			args = append(args, like, like)
+		if q := strings.TrimSpace(f.Query); q != "" {
+			// Names match on their folded form (case and diacritics
+			// ignored, the same on both databases); addresses on lower case.
+			where = append(where, "(u.name_fold LIKE ? OR lower(u.email) LIKE ?)")
+			strip := strings.NewReplacer("%", "", "_", "")
+			args = append(args, "%"+strip.Replace(Fold(q))+"%", "%"+strip.Replace(strings.ToLower(q))+"%")
 		}
 		cond := ""
 		if len(where) > 0 {
