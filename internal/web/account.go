@@ -8,6 +8,7 @@ import (
 
 	"github.com/baken-nl/baken/internal/auth"
 	"github.com/baken-nl/baken/internal/auth/password"
+	"github.com/baken-nl/baken/internal/errs"
 	"github.com/baken-nl/baken/internal/org"
 	"github.com/baken-nl/baken/internal/policy"
 )
@@ -75,7 +76,13 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		f.Add("repeat", "web.account.repeat_mismatch")
 		return s.renderAccount(w, r, http.StatusUnprocessableEntity, accountPage{Password: f})
 	}
-	err := s.d.Orgs.ChangePassword(r.Context(), st.subject, st.session.ID, cur, next)
+	err := s.d.Auth.GuardPasswordChange(r.Context(), st.subject, func() error {
+		return s.d.Orgs.ChangePassword(r.Context(), st.subject, st.session.ID, cur, next)
+	})
+	if errs.Is(err, errs.TooMany) {
+		f.Add("current", "auth.locked")
+		return s.renderAccount(w, r, http.StatusTooManyRequests, accountPage{Password: f})
+	}
 	if err == nil {
 		redirect(w, r, "/account?melding=wachtwoord")
 		return nil

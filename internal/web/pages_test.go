@@ -13,6 +13,7 @@ import (
 	"github.com/baken-nl/baken/internal/audit"
 	"github.com/baken-nl/baken/internal/org"
 	"github.com/baken-nl/baken/internal/policy"
+	"github.com/baken-nl/baken/internal/store"
 )
 
 // TestStartPagePerRole: each role sees its own section and not the others',
@@ -301,6 +302,20 @@ func TestAccount(t *testing.T) {
 			wantStatus(t, http.StatusUnprocessableEntity).wantContains(t, tr("nl", "password.current_wrong"), `id="error-current"`)
 		c.post("/account/wachtwoord", url.Values{"current": {""}, "new": {"kort"}, "repeat": {"kort"}}).
 			wantStatus(t, http.StatusUnprocessableEntity).wantContains(t, `id="error-current"`, `id="error-new"`, tr("nl", "password.too_short"))
+		// Guessing the current password locks the change like a sign-in
+		// (five failures; one above): the right password is refused too.
+		for range 4 {
+			c.post("/account/wachtwoord", url.Values{"current": {"nog eens fout"}, "new": {"nieuw wachtwoord 1"}, "repeat": {"nieuw wachtwoord 1"}}).
+				wantStatus(t, http.StatusUnprocessableEntity)
+		}
+		c.post("/account/wachtwoord", url.Values{"current": {testPassword}, "new": {"nieuw wachtwoord 1"}, "repeat": {"nieuw wachtwoord 1"}}).
+			wantStatus(t, http.StatusTooManyRequests).wantContains(t, tr("nl", "auth.locked"), `id="error-current"`)
+		if err := e.app.DB.Tx(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, `DELETE FROM login_throttle`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 		r := c.post("/account/wachtwoord", url.Values{"current": {testPassword}, "new": {"nieuw wachtwoord 1"}, "repeat": {"nieuw wachtwoord 1"}})
 		r.wantStatus(t, http.StatusSeeOther)
 		c.follow(r).wantStatus(t, http.StatusOK).wantContains(t, tr("nl", "web.notice.password_changed"))
