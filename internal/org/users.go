@@ -162,9 +162,12 @@ func (s *Service) orgForUser(ctx context.Context, tx *store.Tx, v *errs.Validati
 func (s *Service) CreateUser(ctx context.Context, actor policy.Subject, in UserInput) (User, error) {
 	in.normalise()
 	var u User
-	// Hash outside the transaction: it is deliberately slow.
+	// Hash outside the transaction: it is deliberately slow. Only for an
+	// actor whose role may manage users at all (the scope is checked in the
+	// transaction), so nobody else can make the server hash.
 	var hash string
-	if n := utf8.RuneCountInString(in.Password); n >= password.MinLength && n <= password.MaxLength { // as checkPassword counts
+	if n := utf8.RuneCountInString(in.Password); n >= password.MinLength && n <= password.MaxLength && // as checkPassword counts
+		policy.Can(actor, policy.ManageUser, policy.Resource{}) {
 		var err error
 		if hash, err = password.Hash(in.Password, s.params); err != nil {
 			return u, errs.Wrap(err, "hash password")
@@ -228,7 +231,8 @@ func joinRoles(rs []policy.Role) string {
 func (s *Service) UpdateUser(ctx context.Context, actor policy.Subject, id string, version int, in UserInput) (User, error) {
 	in.normalise()
 	var hash string
-	if n := utf8.RuneCountInString(in.Password); n >= password.MinLength && n <= password.MaxLength { // as checkPassword counts
+	if n := utf8.RuneCountInString(in.Password); n >= password.MinLength && n <= password.MaxLength && // as checkPassword counts
+		policy.Can(actor, policy.ManageUser, policy.Resource{}) { // as in CreateUser
 		var err error
 		if hash, err = password.Hash(in.Password, s.params); err != nil {
 			return User{}, errs.Wrap(err, "hash password")
@@ -436,12 +440,8 @@ func (s *Service) ChangePassword(ctx context.Context, actor policy.Subject, keep
 	if err := v.Err(); err != nil {
 		return err
 	}
-	hash, err := password.Hash(next, s.params)
-	if err != nil {
-		return errs.Wrap(err, "hash password")
-	}
 	var u User
-	err = s.db.Tx(ctx, func(tx *store.Tx) error {
+	err := s.db.Tx(ctx, func(tx *store.Tx) error {
 		var err error
 		if u, err = LoadUser(ctx, tx, actor.UserID); err != nil {
 			return err
@@ -453,6 +453,11 @@ func (s *Service) ChangePassword(ctx context.Context, actor policy.Subject, keep
 	}
 	if ok, _ := password.Check(current, u.PasswordHash); !ok {
 		return &errs.Error{Code: errs.Invalid, Key: "error.validation", Fields: []errs.FieldError{{Field: "current", Key: "password.current_wrong"}}}
+	}
+	// The new one is hashed only once the current one is right.
+	hash, err := password.Hash(next, s.params)
+	if err != nil {
+		return errs.Wrap(err, "hash password")
 	}
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?`, hash, tx.Now, tx.Now, actor.UserID); err != nil {
