@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,6 +61,10 @@ func encodeCursor(c cursor) string {
 	b, _ := json.Marshal(c)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
+
+// likeEscaper escapes the LIKE wildcards (and the escape character) of a
+// value matched literally, with ESCAPE '\'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 func decodeCursor(s string) (cursor, bool) {
 	var c cursor
@@ -125,9 +130,10 @@ func (s *Service) List(ctx context.Context, actor policy.Subject, f Filter) (Pag
 			args = append(args, string(f.Phase))
 		}
 		if f.Form != "" {
-			// forms is a JSON array of ids: match the quoted id.
-			q.WriteString(` AND c.forms LIKE ?`)
-			args = append(args, `%"`+f.Form+`"%`)
+			// forms is a JSON array of ids: match the quoted id, with the
+			// LIKE wildcards in it (organ_removal) taken literally.
+			q.WriteString(` AND c.forms LIKE ? ESCAPE '\'`)
+			args = append(args, `%"`+likeEscaper.Replace(f.Form)+`"%`)
 		}
 		if f.ReflectionWithin > 0 {
 			today := Today(tx.Now)
@@ -249,6 +255,12 @@ func (s *Service) Events(ctx context.Context, actor policy.Subject, id string, b
 
 // events reads a page of the timeline, bodies opened (no policy check).
 func (s *Service) events(ctx context.Context, tx *store.Tx, id string, before, limit int) (EventPage, error) {
+	if before > math.MaxInt32 {
+		// Before every seq there can be (the column is a 32-bit integer,
+		// which PostgreSQL will not compare with a larger number): from
+		// the newest.
+		before = 0
+	}
 	q := `SELECT e.id, e.seq, e.kind, e.author_id, COALESCE(u.name, ''), e.created_at, e.body_enc, e.detail
 		FROM case_events e LEFT JOIN users u ON u.id = e.author_id WHERE e.case_id = ?`
 	args := []any{id}

@@ -125,13 +125,17 @@ func (s *Service) RequestTransfer(ctx context.Context, actor policy.Subject, cas
 func (s *Service) WithdrawTransfer(ctx context.Context, actor policy.Subject, caseID, transferID string) (Transfer, error) {
 	var t Transfer
 	_, err := s.write(ctx, actor, caseID, 0, "withdraw transfer", func(tx *store.Tx, c *Case) error {
-		var err error
-		if t, err = s.transfer(ctx, tx, transferID, true); err != nil {
+		// Only a transfer of this case: another case's transfer (its
+		// reason sealed for that case's coordinators) is neither opened
+		// nor returned, and does not exist here.
+		list, err := s.transfers(ctx, tx, true, `t.id = ? AND t.case_id = ?`, transferID, c.ID)
+		if err != nil {
 			return err
 		}
-		if t.CaseID != c.ID {
+		if len(list) != 1 {
 			return errs.E(errs.NotFound, "error.not_found")
 		}
+		t = list[0]
 		if err := s.decide(ctx, tx, actor, &t, TransferWithdrawn); err != nil {
 			return err
 		}
@@ -297,11 +301,18 @@ func (s *Service) AcceptTransfer(ctx context.Context, actor policy.Subject, id s
 		if t, err = s.decision(ctx, tx, actor, id); err != nil {
 			return err
 		}
-		if err := s.decide(ctx, tx, actor, &t, TransferAccepted); err != nil {
+		var version int
+		var phase Phase
+		if err := tx.QueryRow(ctx, `SELECT version, phase FROM cases WHERE id = ?`, t.CaseID).Scan(&version, &phase); err != nil {
 			return err
 		}
-		var version int
-		if err := tx.QueryRow(ctx, `SELECT version FROM cases WHERE id = ?`, t.CaseID).Scan(&version); err != nil {
+		if t.Status == TransferPending && phase == PhaseClosed {
+			// Closed after the request: a closed file is not handed to
+			// another region (its retention runs where it was closed).
+			// The request may still be declined or withdrawn.
+			return errs.E(errs.Conflict, KeyTransferClosed)
+		}
+		if err := s.decide(ctx, tx, actor, &t, TransferAccepted); err != nil {
 			return err
 		}
 		c := Case{ID: t.CaseID, Version: version}

@@ -173,6 +173,12 @@ func (s *Service) UpdateAction(ctx context.Context, actor policy.Subject, id str
 		if err := s.validateAction(ctx, tx, a.MunicipalityID, in); err != nil {
 			return err
 		}
+		if a.Version != version {
+			// Stale (compared here, not in SQL: a version beyond the
+			// column's range must be a conflict, not a database error).
+			conflict = errs.E(errs.Conflict, "error.stale")
+			return nil
+		}
 		res, err := tx.Exec(ctx, `UPDATE policy_actions SET assessment_id = ?, block_id = ?, title = ?, description = ?, owner = ?,
 			deadline = ?, status = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
 			nullable(in.AssessmentID), in.BlockID, in.Title, in.Description, in.Owner, in.Deadline, string(in.Status), tx.Now, id, version)

@@ -379,9 +379,30 @@ func (s *Service) UpdateItem(ctx context.Context, actor policy.Subject, id, bloc
 		links, _ := json.Marshal(in.Links)
 		if cur.Version == 0 {
 			// A block the content added after the round started.
-			_, err = tx.Exec(ctx, `INSERT INTO self_assessment_items (assessment_id, block_id, status, evidence, links, owner,
-				item_date, remark, updated_by, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+			// A concurrent first save of the same block inserts nothing
+			// (ON CONFLICT DO NOTHING: no unique violation, which would
+			// abort the transaction on PostgreSQL) and is a conflict.
+			var res sql.Result
+			res, err = tx.Exec(ctx, `INSERT INTO self_assessment_items (assessment_id, block_id, status, evidence, links, owner,
+				item_date, remark, updated_by, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+				ON CONFLICT (assessment_id, block_id) DO NOTHING`,
 				id, blockID, string(in.Status), in.Evidence, string(links), in.Owner, in.Date, in.Remark, actor.UserID, tx.Now)
+			if err == nil {
+				if n, _ := res.RowsAffected(); n != 1 {
+					items, err := loadItems(ctx, tx, id)
+					if err != nil {
+						return err
+					}
+					for _, x := range items {
+						if x.BlockID == blockID {
+							it = x
+						}
+					}
+					it.ThemeID, it.Level = cur.ThemeID, cur.Level
+					conflict = errs.E(errs.Conflict, "error.stale")
+					return nil
+				}
+			}
 		} else {
 			var res sql.Result
 			res, err = tx.Exec(ctx, `UPDATE self_assessment_items SET status = ?, evidence = ?, links = ?, owner = ?, item_date = ?,
