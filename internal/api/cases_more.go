@@ -380,6 +380,11 @@ func (a *API) uploadCaseDocument(w http.ResponseWriter, r *http.Request, u org.U
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return &problemError{status: http.StatusUnsupportedMediaType, code: codeUnsupportedMediaType, key: keyCaseMultipart}
 	}
+	// Refuse before reading a body of up to 10 MiB from someone who may not
+	// write the case.
+	if err := a.d.Cases.MayWrite(r.Context(), u.Subject(), r.PathValue("id")); err != nil {
+		return err
+	}
 	// A document may be larger than the server's general body cap (and
 	// than the API's JSON cap): this route takes up to the catalogue's
 	// limit and the multipart overhead.

@@ -68,3 +68,20 @@ func (s *Service) Page(ctx context.Context, actor policy.Subject, id string, eve
 	}
 	return p, nil
 }
+
+// MayWrite reports (nil) whether actor may write case id, reading only what
+// the policy needs and nothing of the client: for an upload route to refuse
+// before it reads a large body. The write itself checks again.
+func (s *Service) MayWrite(ctx context.Context, actor policy.Subject, id string) error {
+	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
+		if actor.Anonymous() {
+			return errs.E(errs.Unauthenticated, "error.unauthenticated")
+		}
+		r, err := s.loadSealed(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return policy.Require(actor, policy.WriteCase, r.Resource())
+	})
+	return errs.Wrap(err, "may write case")
+}

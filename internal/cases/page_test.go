@@ -63,3 +63,52 @@ func pageErr(f *fixture, actor policy.Subject, id string) error {
 	_, err := f.svc.Page(f.ctx, actor, id, 5, 0)
 	return err
 }
+
+func TestMayWrite(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		c := f.open(t)
+		for _, x := range []struct {
+			who  policy.Subject
+			want errs.Code
+		}{{f.coord, ""}, {f.coord2, errs.Forbidden}, {f.coordZuid, errs.NotFound}, {f.sig, errs.NotFound}, {f.partnerUser, errs.NotFound}} {
+			if got := errs.CodeOf(f.svc.MayWrite(f.ctx, x.who, c.ID)); got != x.want {
+				t.Errorf("%s: %q, want %q", x.who.UserID, got, x.want)
+			}
+		}
+		if got := errs.CodeOf(f.svc.MayWrite(f.ctx, f.coord, "geen-casus")); got != errs.NotFound {
+			t.Errorf("unknown case: %q", got)
+		}
+	})
+}
+
+// TestClosingWithdrawsPendingTransfer: a closed case goes to no other
+// region; its pending transfer is withdrawn on closing, on the timeline.
+func TestClosingWithdrawsPendingTransfer(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		c := f.open(t)
+		if _, err := f.svc.RequestTransfer(f.ctx, f.coord, c.ID, f.zuid.ID, "Cliënt verhuist naar Maastricht"); err != nil {
+			t.Fatal(err)
+		}
+		if in, err := f.svc.IncomingTransfers(f.ctx, f.coordZuid); err != nil || len(in) != 1 {
+			t.Fatalf("incoming before closing: %d, %v", len(in), err)
+		}
+		cur, err := f.svc.Get(f.ctx, f.coord, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Transition(f.ctx, f.coord, c.ID, cur.Version, cases.TransitionInput{To: cases.PhaseClosed, Reason: "lost_contact"}); err != nil {
+			t.Fatal(err)
+		}
+		if in, err := f.svc.IncomingTransfers(f.ctx, f.coordZuid); err != nil || len(in) != 0 {
+			t.Errorf("incoming after closing: %d, %v", len(in), err)
+		}
+		list, err := f.svc.ListTransfers(f.ctx, f.coord, c.ID)
+		if err != nil || len(list) != 1 || list[0].Status != cases.TransferWithdrawn {
+			t.Errorf("transfers after closing: %+v, %v", list, err)
+		}
+		ev, err := f.svc.Events(f.ctx, f.coord, c.ID, 0, 1)
+		if err != nil || ev.Items[0].Kind != cases.KindTransferWithdrawn || ev.Items[0].Detail["because"] != "closed" {
+			t.Errorf("newest event: %+v, %v", ev.Items, err)
+		}
+	})
+}

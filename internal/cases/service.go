@@ -835,6 +835,23 @@ func (s *Service) Transition(ctx context.Context, actor policy.Subject, id strin
 		if _, err := s.appendEvent(ctx, tx, actor, c.ID, KindPhase, "", detail); err != nil {
 			return err
 		}
+		if in.To == PhaseClosed {
+			// A closed case goes to no other region: a pending transfer
+			// is withdrawn with it (on the timeline).
+			pending, err := s.transfers(ctx, tx, false, `t.case_id = ? AND t.status = ?`, c.ID, TransferPending)
+			if err != nil {
+				return err
+			}
+			for i := range pending {
+				if err := s.decide(ctx, tx, actor, &pending[i], TransferWithdrawn); err != nil {
+					return err
+				}
+				if _, err := s.appendEvent(ctx, tx, actor, c.ID, KindTransferWithdrawn, "", map[string]string{
+					"transfer": pending[i].ID, "to": pending[i].ToRegionID, "because": "closed"}); err != nil {
+					return err
+				}
+			}
+		}
 		return s.logCase(ctx, tx, actor, "case.transition", c.ID, string(from)+"→"+string(in.To))
 	})
 }

@@ -333,6 +333,11 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request, st *stat
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return errs.E(errs.Invalid, "web.error.bad_form")
 	}
+	// Refuse before reading a large body from someone who may not write
+	// the case (the colleague who is not assigned sees the outline).
+	if err := s.d.Cases.MayWrite(r.Context(), st.subject, r.PathValue("id")); err != nil {
+		return err
+	}
 	maxFile := s.d.Content.Casework.Documents.MaxBytes
 	if !httpx.RaiseBodyLimit(w, r, maxFile+uploadMargin) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxFile+uploadMargin)
