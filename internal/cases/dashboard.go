@@ -56,8 +56,7 @@ func (s *Service) Dashboard(ctx context.Context, actor policy.Subject) (Dashboar
 			return err
 		}
 		counts := map[Phase]int{}
-		rows, err := tx.Query(ctx, `SELECT c.phase, COUNT(*) FROM cases c
-			JOIN case_coordinators cc ON cc.case_id = c.id AND cc.user_id = ?
+		rows, err := tx.Query(ctx, mineCTE+`SELECT c.phase, COUNT(*) FROM mine JOIN cases c ON c.id = mine.case_id
 			WHERE c.region_id = ? AND c.phase <> 'closed' GROUP BY c.phase`, actor.UserID, actor.RegionID)
 		if err != nil {
 			return err
@@ -87,8 +86,7 @@ func (s *Service) Dashboard(ctx context.Context, actor policy.Subject) (Dashboar
 		d.OverdueTasks, d.Overdue = tasks.OverdueCount, tasks.Overdue
 
 		today := Today(tx.Now)
-		rows, err = tx.Query(ctx, `SELECT c.id, c.reference, c.reflection_end FROM cases c
-			JOIN case_coordinators cc ON cc.case_id = c.id AND cc.user_id = ?
+		rows, err = tx.Query(ctx, mineCTE+`SELECT c.id, c.reference, c.reflection_end FROM mine JOIN cases c ON c.id = mine.case_id
 			WHERE c.region_id = ? AND c.phase <> 'closed' AND c.reflection_end <> ''
 			AND c.reflection_end >= ? AND c.reflection_end <= ? ORDER BY c.reflection_end, c.reference`,
 			actor.UserID, actor.RegionID, today.Format(time.DateOnly),
