@@ -57,7 +57,7 @@ func (s *Service) Dashboard(ctx context.Context, actor policy.Subject) (Dashboar
 		}
 		counts := map[Phase]int{}
 		rows, err := tx.Query(ctx, mineCTE+`SELECT c.phase, COUNT(*) FROM mine JOIN cases c ON c.id = mine.case_id
-			WHERE c.region_id = ? AND c.phase <> 'closed' GROUP BY c.phase`, actor.UserID, actor.RegionID)
+			WHERE c.region_id = ? AND `+openPhasesSQL+` GROUP BY c.phase`, actor.UserID, actor.RegionID)
 		if err != nil {
 			return err
 		}
@@ -87,7 +87,7 @@ func (s *Service) Dashboard(ctx context.Context, actor policy.Subject) (Dashboar
 
 		today := Today(tx.Now)
 		rows, err = tx.Query(ctx, mineCTE+`SELECT c.id, c.reference, c.reflection_end FROM mine JOIN cases c ON c.id = mine.case_id
-			WHERE c.region_id = ? AND c.phase <> 'closed' AND c.reflection_end <> ''
+			WHERE c.region_id = ? AND `+openPhasesSQL+` AND c.reflection_end <> ''
 			AND c.reflection_end >= ? AND c.reflection_end <= ? ORDER BY c.reflection_end, c.reference`,
 			actor.UserID, actor.RegionID, today.Format(time.DateOnly),
 			today.AddDate(0, 0, s.cat.Casework.Reflection.WarnDays).Format(time.DateOnly))
