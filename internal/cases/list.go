@@ -131,51 +131,63 @@ func (s *Service) List(ctx context.Context, actor policy.Subject, f Filter) (Pag
 		if err := v.Err(); err != nil {
 			return err
 		}
-		q := strings.Builder{}
-		args := []any{}
-		if f.Scope == ScopeMine {
-			// Start from the coordinator's own assignments (a few hundred or
-			// thousand) rather than walking the region's cases in order
-			// and probing each: MATERIALIZED keeps the planner from turning
-			// it around (see mineCTE).
-			q.WriteString(mineCTE)
-			args = append(args, actor.UserID)
-		}
-		q.WriteString(`SELECT c.id, c.reference, c.region_id, c.phase, c.forms, c.non_punishment, c.reflection_end,
-			c.updated_at, c.version FROM cases c`)
-		if f.Scope == ScopeMine {
-			q.WriteString(` JOIN mine ON mine.case_id = c.id`)
-		}
-		q.WriteString(` WHERE c.region_id = ?`)
-		args = append(args, actor.RegionID)
+		// The conditions on c, with their arguments.
+		cond := strings.Builder{}
+		cargs := []any{actor.RegionID}
+		cond.WriteString(`c.region_id = ?`)
 		switch f.Phase {
 		case "":
 		case PhaseOpen:
-			q.WriteString(` AND ` + openPhasesSQL)
+			cond.WriteString(` AND ` + openPhasesSQL)
 		default:
-			q.WriteString(` AND c.phase = ?`)
-			args = append(args, string(f.Phase))
+			cond.WriteString(` AND c.phase = ?`)
+			cargs = append(cargs, string(f.Phase))
 		}
 		if f.Form != "" {
 			// forms is a JSON array of ids: match the quoted id, with the
 			// LIKE wildcards in it (organ_removal) taken literally.
-			q.WriteString(` AND c.forms LIKE ? ESCAPE '\'`)
-			args = append(args, `%"`+likeEscaper.Replace(f.Form)+`"%`)
+			cond.WriteString(` AND c.forms LIKE ? ESCAPE '\'`)
+			cargs = append(cargs, `%"`+likeEscaper.Replace(f.Form)+`"%`)
 		}
 		if f.ReflectionWithin > 0 {
 			today := Today(tx.Now)
-			q.WriteString(` AND c.reflection_end <> '' AND c.reflection_end >= ? AND c.reflection_end <= ? AND ` + openPhasesSQL)
-			args = append(args, today.Format(time.DateOnly), today.AddDate(0, 0, f.ReflectionWithin).Format(time.DateOnly))
+			cond.WriteString(` AND c.reflection_end <> '' AND c.reflection_end >= ? AND c.reflection_end <= ? AND ` + openPhasesSQL)
+			cargs = append(cargs, today.Format(time.DateOnly), today.AddDate(0, 0, f.ReflectionWithin).Format(time.DateOnly))
 		}
 		if ref := strings.ToUpper(strings.TrimSpace(f.Query)); ref != "" {
-			q.WriteString(` AND c.reference = ?`)
-			args = append(args, ref)
+			cond.WriteString(` AND c.reference = ?`)
+			cargs = append(cargs, ref)
 		}
 		if f.Cursor != "" {
-			q.WriteString(` AND (c.updated_at < ? OR (c.updated_at = ? AND c.id < ?))`)
-			args = append(args, cur.At, cur.At, cur.ID)
+			cond.WriteString(` AND (c.updated_at < ? OR (c.updated_at = ? AND c.id < ?))`)
+			cargs = append(cargs, cur.At, cur.At, cur.ID)
 		}
-		q.WriteString(` ORDER BY c.updated_at DESC, c.id DESC LIMIT ` + strconv.Itoa(f.Limit+1))
+		// Two steps: the page's ids with the filters and the order, then
+		// the columns of just those rows.
+		q := strings.Builder{}
+		var args []any
+		switch {
+		case f.Scope != ScopeMine:
+			// The region's cases: the index on (region, …, updated_at, id)
+			// gives them in order.
+			q.WriteString(`WITH page AS (SELECT c.id FROM cases c WHERE ` + cond.String())
+			args = cargs
+		case tx.Dialect() == store.Postgres:
+			// My cases: from the coordinator's assignments (a few hundred
+			// or thousand), each looked up by its key — the LATERAL
+			// subquery, kept from being flattened by OFFSET 0, keeps
+			// PostgreSQL from hashing all of a large region's cases.
+			q.WriteString(mineCTE + `, page AS (SELECT c.id FROM mine CROSS JOIN LATERAL
+				(SELECT c.id, c.updated_at FROM cases c WHERE c.id = mine.case_id AND ` + cond.String() + ` OFFSET 0) c`)
+			args = append([]any{actor.UserID}, cargs...)
+		default:
+			// SQLite has no LATERAL; its planner loops over mine already.
+			q.WriteString(mineCTE + `, page AS (SELECT c.id FROM mine JOIN cases c ON c.id = mine.case_id WHERE ` + cond.String())
+			args = append([]any{actor.UserID}, cargs...)
+		}
+		q.WriteString(` ORDER BY c.updated_at DESC, c.id DESC LIMIT ` + strconv.Itoa(f.Limit+1) + `)`)
+		q.WriteString(` SELECT c.id, c.reference, c.region_id, c.phase, c.forms, c.non_punishment, c.reflection_end,
+			c.updated_at, c.version FROM page JOIN cases c ON c.id = page.id ORDER BY c.updated_at DESC, c.id DESC`)
 		rows, err := tx.Query(ctx, q.String(), args...)
 		if err != nil {
 			return fmt.Errorf("list cases: %w", err)
