@@ -33,7 +33,7 @@ const testPassword = "correct horse battery staple"
 // world: two regions, a municipality in each, a police unit, a national body
 // and one user per role.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	app   *app.App
 	srv   *httptest.Server
 	logs  *syncBuffer
@@ -76,7 +76,7 @@ func eachDialect(t *testing.T, fn func(t *testing.T, e *env)) {
 	}
 }
 
-func newEnv(t *testing.T, d store.Dialect, tweak func(*config.Config)) *env {
+func newEnv(t testing.TB, d store.Dialect, tweak func(*config.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	cfg := config.Defaults()
@@ -148,7 +148,7 @@ func (e *env) addUser(email, name, orgID string, roles ...policy.Role) org.User 
 
 // client is a browser: a cookie jar, no automatic redirects.
 type client struct {
-	t      *testing.T
+	t      testing.TB
 	e      *env
 	hc     *http.Client
 	header http.Header // sent with every request
