@@ -270,7 +270,9 @@ func kaderFlow(f *flow) {
 	if len(pdf) < 2048 {
 		t.Errorf("the report is only %d bytes", len(pdf))
 	}
-	checkPDFXref(t, pdf)
+	if err := kader.VerifyPDF(pdf); err != nil {
+		t.Fatal(err)
+	}
 	checkPDFScores(t, pdf, f, rep)
 	t.Logf("council report: %d bytes", len(pdf))
 
@@ -320,43 +322,6 @@ func amsterdam() *time.Location {
 		return l
 	}
 	return time.FixedZone("CET", 3600)
-}
-
-// checkPDFXref checks that b is a PDF a reader can open: the header, the
-// end marker, startxref pointing at the cross-reference table, and every
-// object it names starting at its offset (as CheckPDF of the kader tests).
-func checkPDFXref(t *testing.T, b []byte) {
-	t.Helper()
-	if !bytes.HasPrefix(b, []byte("%PDF-1.")) || !bytes.HasSuffix(bytes.TrimSpace(b), []byte("%%EOF")) {
-		t.Fatalf("not a PDF: %q … %q", b[:min(len(b), 10)], b[max(0, len(b)-10):])
-	}
-	m := regexp.MustCompile(`startxref\s+(\d+)\s+%%EOF\s*$`).FindSubmatch(b)
-	if m == nil {
-		t.Fatal("the PDF has no startxref")
-	}
-	off, _ := strconv.Atoi(string(m[1]))
-	if off <= 0 || off >= len(b) || !bytes.HasPrefix(b[off:], []byte("xref")) {
-		t.Fatalf("startxref %d does not point at the xref table", off)
-	}
-	xref := b[off:]
-	hdr := regexp.MustCompile(`^xref\s+0 (\d+)\s+`).FindSubmatch(xref)
-	if hdr == nil {
-		t.Fatal("the PDF's xref has no header")
-	}
-	n, _ := strconv.Atoi(string(hdr[1]))
-	entries := regexp.MustCompile(`(\d{10}) (\d{5}) ([nf])`).FindAllSubmatch(xref, n)
-	if len(entries) != n || n < 5 {
-		t.Fatalf("the xref names %d objects, found %d entries", n, len(entries))
-	}
-	for i, e := range entries {
-		if string(e[3]) != "n" {
-			continue
-		}
-		o, _ := strconv.Atoi(string(e[1]))
-		if want := fmt.Sprintf("%d 0 obj", i); o >= len(b) || !bytes.HasPrefix(b[o:], []byte(want)) {
-			t.Errorf("PDF object %d is not at offset %d", i, o)
-		}
-	}
 }
 
 // pdfTexts inflates the PDF's compressed streams and returns the strings

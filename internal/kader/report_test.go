@@ -7,8 +7,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,43 +20,6 @@ var bundle = i18n.MustLoad()
 
 func tr(lang string) kader.Translator {
 	return func(key string, args ...any) string { return bundle.T(lang, key, args...) }
-}
-
-// CheckPDF checks that b is a PDF whose cross-reference table is right:
-// every object the xref names starts where it says. That is what a reader
-// needs to open the file.
-func CheckPDF(t *testing.T, b []byte) {
-	t.Helper()
-	if !bytes.HasPrefix(b, []byte("%PDF-1.")) || !bytes.HasSuffix(bytes.TrimSpace(b), []byte("%%EOF")) {
-		t.Fatalf("not a PDF: %q … %q", b[:min(len(b), 10)], b[max(0, len(b)-10):])
-	}
-	m := regexp.MustCompile(`startxref\s+(\d+)\s+%%EOF\s*$`).FindSubmatch(b)
-	if m == nil {
-		t.Fatal("no startxref")
-	}
-	off, _ := strconv.Atoi(string(m[1]))
-	xref := b[off:]
-	if !bytes.HasPrefix(xref, []byte("xref")) {
-		t.Fatalf("startxref %d does not point at the xref table", off)
-	}
-	hdr := regexp.MustCompile(`^xref\s+0 (\d+)\s+`).FindSubmatch(xref)
-	if hdr == nil {
-		t.Fatal("xref header")
-	}
-	n, _ := strconv.Atoi(string(hdr[1]))
-	entries := regexp.MustCompile(`(\d{10}) (\d{5}) ([nf])`).FindAllSubmatch(xref, n)
-	if len(entries) != n || n < 5 {
-		t.Fatalf("xref names %d objects, found %d entries", n, len(entries))
-	}
-	for i, e := range entries {
-		if string(e[3]) != "n" {
-			continue
-		}
-		o, _ := strconv.Atoi(string(e[1]))
-		if want := fmt.Sprintf("%d 0 obj", i); !bytes.HasPrefix(b[o:], []byte(want)) {
-			t.Errorf("object %d is not at offset %d", i, o)
-		}
-	}
 }
 
 func TestPDFReport(t *testing.T) {
@@ -80,7 +41,9 @@ func TestPDFReport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		CheckPDF(t, b)
+		if err := kader.VerifyPDF(b); err != nil {
+			t.Fatal(err)
+		}
 		text := string(b)
 		for _, want := range []string{"Zelfevaluatie aanpak mensenhandel Gemeente A 2026", "Basis op orde", "Scores per thema",
 			"Beleidsmatige basis", "Training frontlinie Wmo en schuldhulp", "Actieplan", "Interbestuurlijk Programma",
@@ -95,7 +58,9 @@ func TestPDFReport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		CheckPDF(t, b)
+		if err := kader.VerifyPDF(b); err != nil {
+			t.Fatal(err)
+		}
 		_, err = f.svc.PDF(f.ctx, f.beleidB, r.ID, "nl", tr("nl"))
 		if errs.CodeOf(err) != errs.NotFound {
 			t.Errorf("another municipality's report: %v", err)
@@ -235,5 +200,36 @@ func TestColName(t *testing.T) {
 		if got := kader.ColName(i); got != want {
 			t.Errorf("col %d = %s, want %s", i, got, want)
 		}
+	}
+}
+
+func TestVerifyPDF(t *testing.T) {
+	good := func() []byte {
+		b := []byte("%PDF-1.3\n")
+		var off []int
+		for i := 1; i <= 4; i++ {
+			off = append(off, len(b))
+			b = fmt.Appendf(b, "%d 0 obj\n<<>>\nendobj\n", i)
+		}
+		xrefAt := len(b)
+		b = append(b, "xref\n0 5\n0000000000 65535 f \n"...)
+		for _, o := range off {
+			b = fmt.Appendf(b, "%010d 00000 n \n", o)
+		}
+		return fmt.Appendf(b, "trailer\n<<>>\nstartxref\n%d\n%%%%EOF\n", xrefAt)
+	}
+	if err := kader.VerifyPDF(good()); err != nil {
+		t.Fatalf("a well-formed file: %v", err)
+	}
+	bad := good()
+	bad[bytes.Index(bad, []byte("2 0 obj"))] = 'X' // object 2 no longer where the table says
+	if err := kader.VerifyPDF(bad); err == nil {
+		t.Error("a wrong offset passed")
+	}
+	if err := kader.VerifyPDF([]byte("not a pdf")); err == nil {
+		t.Error("not a PDF passed")
+	}
+	if err := kader.VerifyPDF(good()[:40]); err == nil {
+		t.Error("a truncated file passed")
 	}
 }
