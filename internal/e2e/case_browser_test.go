@@ -193,13 +193,13 @@ func caseFlow(f *flow) {
 		chromedp.Click(chromedp.CSS(`div[data-signal="`+sig.ID+`"] input[name=signalIds]`)),
 		chromedp.SendKeys(chromedp.CSS(`input[name="client.name"]`), name),
 		chromedp.SendKeys(chromedp.CSS(`input[name="client.bsn"]`), "123456789"),
-		chromedp.SendKeys(chromedp.CSS(`input[name="client.nationality"]`), "Roemeens"),
-		chromedp.SendKeys(chromedp.CSS(`input[name="client.languages"]`), "ro, en"),
+		chromedp.SetValue(chromedp.CSS(`select[name="client.nationality"]`), "RO"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="client.languages"]`), "Roemeens"),
 		chromedp.SetValue(chromedp.CSS(`select[name="client.gender"]`), "female"),
 		chromedp.Click(chromedp.CSS(`input[name=forms][value=labour]`)),
 		chromedp.Click(chromedp.CSS(`button[name=action][value=save]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.baken-error-summary`)))
-	for _, field := range []string{"client.bsn", "client.nationality"} {
+	for _, field := range []string{"client.bsn", "client.languages"} {
 		if !f.exists(`.baken-error-summary a[href="#field-` + field + `"]`) {
 			t.Errorf("the error summary does not link to %s", field)
 		}
@@ -217,7 +217,7 @@ func caseFlow(f *flow) {
 
 	f.do("correct the mistakes and open the case",
 		chromedp.SetValue(chromedp.CSS(`input[name="client.bsn"]`), bsn),
-		chromedp.SetValue(chromedp.CSS(`input[name="client.nationality"]`), "RO"),
+		chromedp.SetValue(chromedp.CSS(`input[name="client.languages"]`), "ro, en"),
 		chromedp.Click(chromedp.CSS(`button[name=action][value=save]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.baken-confirmation`)))
 	ref := f.text(`main h1 [data-reference]`)

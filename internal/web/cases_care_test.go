@@ -437,7 +437,7 @@ func TestCaseRegistrationSection(t *testing.T) {
 		age, _ := cases.AgeOn("1995-04-01", cases.Today(time.Now()).Format(time.DateOnly))
 		r := co.get(base).wantStatus(t, http.StatusOK)
 		reg := section(t, r.body, "registratie")
-		for _, want := range []string{`data-reg="countryOfOrigin">RO<`, fmt.Sprintf(`data-reg="age">%d jaar<`, age), `data-reg="gender">Vrouw<`,
+		for _, want := range []string{`data-reg="countryOfOrigin">Roemenië (RO)<`, fmt.Sprintf(`data-reg="age">%d jaar<`, age), `data-reg="gender">Vrouw<`,
 			`data-reg="region">Noord<`, `data-reg="registeredOn">Nog niet geregistreerd<`, `href="#gegevens"`, "CoMensha",
 			esc(e.app.Content.Forms[0].Label.In("nl"))} {
 			if !strings.Contains(reg, want) {

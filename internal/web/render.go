@@ -106,6 +106,10 @@ func funcs(b *i18n.Bundle, lang string, a *assets, tz *time.Location) template.F
 		"add":      func(a, b int) int { return a + b },
 		"activity": activityName,
 		"list":     func(xs ...string) []string { return xs },
+		// countries, country and language: names of ISO codes in the page's language.
+		"countries": func() []country { return countriesIn(lang) },
+		"country":   func(code string) string { return countryName(lang, code) },
+		"language":  func(code string) string { return languageName(lang, code) },
 	}
 }
 

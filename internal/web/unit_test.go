@@ -1,6 +1,10 @@
 package web
 
 import (
+	"slices"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 	"io"
 	"log/slog"
 	"net/http"
@@ -142,5 +146,41 @@ func TestPanicPage(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/inloggen", nil))
 	if rec.Code != http.StatusOK {
 		t.Errorf("after a panic: %d", rec.Code)
+	}
+}
+
+func TestCountryNames(t *testing.T) {
+	for _, c := range []struct{ lang, code, want string }{
+		{"nl", "RO", "Roemenië"}, {"en", "RO", "Romania"}, {"nl", "ng", "Nigeria"}, {"nl", "DE", "Duitsland"},
+		{"nl", "XX", "XX"}, {"nl", "", ""}, {"nl", "Roemeens", "Roemeens"},
+	} {
+		if got := countryName(c.lang, c.code); got != c.want {
+			t.Errorf("countryName(%s, %q) = %q, want %q", c.lang, c.code, got, c.want)
+		}
+	}
+	for _, c := range []struct{ lang, code, want string }{
+		{"nl", "ro", "Roemeens"}, {"en", "ro", "Romanian"}, {"nl", "pl", "Pools"}, {"nl", "qqq", "qqq"},
+	} {
+		if got := languageName(c.lang, c.code); got != c.want {
+			t.Errorf("languageName(%s, %q) = %q, want %q", c.lang, c.code, got, c.want)
+		}
+	}
+	nl := countriesIn("nl")
+	if len(nl) < 240 || len(nl) > 260 {
+		t.Errorf("%d countries", len(nl))
+	}
+	i := slices.IndexFunc(nl, func(c country) bool { return c.Code == "NL" })
+	if i < 0 || nl[i].Name != "Nederland" {
+		t.Errorf("NL: %+v", nl[max(i, 0)])
+	}
+	// Sorted by name as Dutch readers sort (ü with u, not after z).
+	col := collate.New(language.Dutch)
+	for j := 1; j < len(nl); j++ {
+		if col.CompareString(nl[j-1].Name, nl[j].Name) > 0 {
+			t.Errorf("not sorted: %q before %q", nl[j-1].Name, nl[j].Name)
+		}
+	}
+	if got := countriesIn("en")[0].Name; got != "Afghanistan" {
+		t.Errorf("first country in English: %q", got)
 	}
 }
