@@ -129,12 +129,15 @@ func (s *Service) List(ctx context.Context, actor policy.Subject, f Filter) (Pag
 	f.Limit = min(f.Limit, MaxLimit)
 
 	var page Page
-	// The list is read in a read-only transaction, also for a search: the
-	// search's processing-log record is written after it in a transaction
-	// of its own that holds nothing but that record, so the log head (and on
-	// SQLite the one writer connection) is held for the write alone, never
-	// for the query. The page is returned only once the record is committed.
-	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	// A list is read in a read-only transaction. A search (its query is
+	// personal data: an alias) is read in a write transaction that also
+	// writes its processing-log record: the read and its record commit
+	// together or not at all.
+	run := s.db.ReadTx
+	if f.Query != "" {
+		run = s.db.Tx
+	}
+	err := run(ctx, func(tx *store.Tx) error {
 		if err := policy.Require(actor, policy.ListSignals, policy.Resource{}); err != nil {
 			return err
 		}
@@ -233,14 +236,15 @@ func (s *Service) List(ctx context.Context, actor policy.Subject, f Filter) (Pag
 			}
 			page.Next = encodeCursor(cursor{Sort: f.Sort, Key: key, ID: last.ID})
 		}
-		return loadSummaryForms(ctx, tx, page.Items)
+		if err := loadSummaryForms(ctx, tx, page.Items); err != nil {
+			return err
+		}
+		if f.Query == "" {
+			return nil
+		}
+		return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "signal.search",
+			ObjectType: "signal", Activity: audit.ActivitySignalering, Detail: "results: " + strconv.Itoa(len(page.Items))})
 	})
-	if err == nil && f.Query != "" {
-		err = s.db.Tx(ctx, func(tx *store.Tx) error {
-			return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "signal.search",
-				ObjectType: "signal", Activity: audit.ActivitySignalering, Detail: "results: " + strconv.Itoa(len(page.Items))})
-		})
-	}
 	if err != nil {
 		return Page{}, errs.Wrap(err, "list signals")
 	}
