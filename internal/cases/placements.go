@@ -347,7 +347,17 @@ func (s *Service) SetCapacity(ctx context.Context, actor policy.Subject, orgID s
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n != 1 {
-			return errs.E(errs.Conflict, KeyShelterStale)
+			// Changed by a transaction that committed after our read
+			// (PostgreSQL, read committed): answer with what it set.
+			list, err := shelters(ctx, tx, "", orgID)
+			if err != nil {
+				return err
+			}
+			if len(list) == 1 {
+				sh = list[0]
+			}
+			conflict = errs.E(errs.Conflict, KeyShelterStale)
+			return nil
 		}
 		sh.Known, sh.Places, sh.Version = true, places, sh.Version+1
 		sh.Free = max(sh.Places-sh.Occupied, 0)

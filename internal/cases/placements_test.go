@@ -175,20 +175,25 @@ func TestSetCapacityConcurrently(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		var wg sync.WaitGroup
 		res := make([]error, 4)
+		got := make([]cases.Shelter, 4)
 		for i := range res {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, res[i] = f.svc.SetCapacity(f.ctx, f.coord, f.shelter.ID, 10+i, 0)
+				got[i], res[i] = f.svc.SetCapacity(f.ctx, f.coord, f.shelter.ID, 10+i, 0)
 			}()
 		}
 		wg.Wait()
 		ok := 0
-		for _, err := range res {
+		for i, err := range res {
 			switch errs.CodeOf(err) {
 			case "":
 				ok++
 			case errs.Conflict:
+				// The loser sees the current state: the winner's capacity.
+				if !got[i].Known || got[i].Version != 1 {
+					t.Errorf("a loser sees %+v, want the capacity set (version 1)", got[i])
+				}
 			default:
 				t.Errorf("unexpected: %v", err)
 			}
