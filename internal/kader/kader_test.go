@@ -244,8 +244,10 @@ func TestRoundLifecycle(t *testing.T) {
 		}
 		r, _ = f.svc.Round(f.ctx, f.beleidA, r.ID)
 		for _, c := range r.IBP {
-			if !c.Met {
-				t.Errorf("%s not met after a shelter and a signal: %+v", c.ID, c)
+			// The 2025 round counts 2025's signals: the one of 2026 is not
+			// among them (TestIBPSignalsPeriod).
+			if want := c.ID != "active_signalling"; c.Met != want {
+				t.Errorf("%s met %v after a shelter and a 2026 signal, want %v: %+v", c.ID, c.Met, want, c)
 			}
 		}
 
@@ -413,6 +415,38 @@ func TestChangesAreLogged(t *testing.T) {
 		slices.Sort(got)
 		if want := []string{"kader.action.create", "kader.item.update", "kader.round.create"}; !slices.Equal(got, want) {
 			t.Errorf("logged %v, want %v", got, want)
+		}
+	})
+}
+
+// TestIBPSignalsPeriod: this year's round counts the signals of the last
+// twelve months; an earlier year's round those of its calendar year, so it
+// keeps telling what it told.
+func TestIBPSignalsPeriod(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		if _, err := f.signals.Create(f.ctx, f.sigA, signal.Input{Department: "wmo", ObservedOn: "2026-02-27", Consultation: true,
+			Forms: []string{"labour"}}); err != nil {
+			t.Fatal(err)
+		}
+		count := func(year int) kader.CommitmentResult {
+			t.Helper()
+			r, err := f.svc.StartRound(f.ctx, f.beleidA, "", year)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range r.IBP {
+				if c.Check == content.CheckSignals {
+					return c
+				}
+			}
+			t.Fatal("no signals commitment")
+			return kader.CommitmentResult{}
+		}
+		if c := count(2025); c.Met || c.Count != 0 || c.From != "2025-01-01" || c.To != "2025-12-31" {
+			t.Errorf("the 2025 round: %+v", c)
+		}
+		if c := count(2026); !c.Met || c.Count != 1 || c.From != "2025-03-02" || c.To != "2026-03-02" {
+			t.Errorf("the 2026 round: %+v", c)
 		}
 	})
 }

@@ -104,6 +104,11 @@ type CommitmentResult struct {
 	Names []string `json:"names,omitempty"`
 	Check string   `json:"check"`
 	Block string   `json:"block,omitempty"`
+	// From and To (YYYY-MM-DD, inclusive) are the period of a count over
+	// time (signals recorded): the last twelve months for this year's
+	// round, the calendar year for an earlier year's.
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
 }
 
 // Round is one self-assessment round of a municipality.

@@ -245,7 +245,7 @@ func (s *Service) renderPDF(rep Report, lang string, t Translator) ([]byte, erro
 		case len(c.Names) > 0:
 			line += " (" + strings.Join(c.Names, ", ") + ")"
 		case c.Check == "signals_recorded":
-			line += " (" + t("kader.report.signals", c.Count) + ")"
+			line += " (" + t("kader.report.signals", c.Count, c.From, c.To) + ")"
 		}
 		pdf.SetFont("Helvetica", "", 10)
 		pdf.MultiCell(w, 5.5, tr(line), "", "L", false)

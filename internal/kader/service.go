@@ -521,8 +521,19 @@ func (s *Service) checkIBP(ctx context.Context, tx *store.Tx, r Round) ([]Commit
 			}
 			res.Names, res.Count, res.Met = names, len(names), len(names) > 0
 		case content.CheckSignals:
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM signals WHERE reporter_org_id = ? AND created_at >= ?`,
-				r.MunicipalityID, tx.Now.AddDate(-1, 0, 0)).Scan(&res.Count); err != nil {
+			// The twelve months up to today for this year's round (and a
+			// round for next year); for an earlier year's round that
+			// calendar year, so an old round keeps telling what it told.
+			from := tx.Now.AddDate(-1, 0, 0)
+			to := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+			res.From, res.To = Today(from), Today(tx.Now)
+			if thisYear, _ := strconv.Atoi(Today(tx.Now)[:4]); r.Year < thisYear {
+				from = time.Date(r.Year, 1, 1, 0, 0, 0, 0, zone)
+				to = from.AddDate(1, 0, 0)
+				res.From, res.To = fmt.Sprintf("%d-01-01", r.Year), fmt.Sprintf("%d-12-31", r.Year)
+			}
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM signals WHERE reporter_org_id = ? AND created_at >= ? AND created_at < ?`,
+				r.MunicipalityID, from.UTC(), to.UTC()).Scan(&res.Count); err != nil {
 				return nil, err
 			}
 			res.Met = res.Count > 0
