@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"io"
 	"mime"
@@ -11,6 +12,7 @@ import (
 	"github.com/baken-nl/baken/internal/errs"
 	"github.com/baken-nl/baken/internal/httpx"
 	"github.com/baken-nl/baken/internal/org"
+	"github.com/baken-nl/baken/internal/policy"
 )
 
 // caseMoreRoutes are the routes of what a coordinator tracks on a case
@@ -19,30 +21,59 @@ import (
 // shelter capacity), described in openapi/cases_more.json.
 func (a *API) caseMoreRoutes() []route {
 	return []route{
-		{"POST /api/v1/cases/{id}/tasks", false, a.addCaseTask},
-		{"GET /api/v1/cases/{id}/tasks", false, a.listCaseTasks},
+		{"POST /api/v1/cases/{id}/tasks", false, caseAdd(a, a.d.Cases.AddTask)},
+		{"GET /api/v1/cases/{id}/tasks", false, caseList(a.d.Cases.ListTasks)},
 		{"POST /api/v1/cases/{id}/tasks/{taskId}/completion", false, a.completeCaseTask},
-		{"POST /api/v1/cases/{id}/placements", false, a.addCasePlacement},
-		{"GET /api/v1/cases/{id}/placements", false, a.listCasePlacements},
+		{"POST /api/v1/cases/{id}/placements", false, caseAdd(a, a.d.Cases.AddPlacement)},
+		{"GET /api/v1/cases/{id}/placements", false, caseList(a.d.Cases.ListPlacements)},
 		{"POST /api/v1/cases/{id}/placements/{placementId}/ending", false, a.endCasePlacement},
 		{"GET /api/v1/cases/{id}/national-registration", false, a.caseRegistration},
 		{"GET /api/v1/cases/{id}/support", false, a.caseSupportPlan},
 		{"PUT /api/v1/cases/{id}/support/{domain}", false, a.setCaseSupport},
-		{"POST /api/v1/cases/{id}/consents", false, a.addCaseConsent},
-		{"GET /api/v1/cases/{id}/consents", false, a.listCaseConsents},
+		{"POST /api/v1/cases/{id}/consents", false, caseAdd(a, a.d.Cases.AddConsent)},
+		{"GET /api/v1/cases/{id}/consents", false, caseList(a.d.Cases.ListConsents)},
 		{"POST /api/v1/cases/{id}/consents/{consentId}/withdrawal", false, a.withdrawCaseConsent},
 		{"POST /api/v1/cases/{id}/transfers", false, a.requestCaseTransfer},
-		{"GET /api/v1/cases/{id}/transfers", false, a.listCaseTransfers},
+		{"GET /api/v1/cases/{id}/transfers", false, caseList(a.d.Cases.ListTransfers)},
 		{"POST /api/v1/cases/{id}/transfers/{transferId}/withdrawal", false, a.withdrawCaseTransfer},
 		{"GET /api/v1/case-transfers", false, a.incomingCaseTransfers},
 		{"POST /api/v1/case-transfers/{id}/decision", false, a.decideCaseTransfer},
 		{"POST /api/v1/cases/{id}/documents", false, a.uploadCaseDocument},
-		{"GET /api/v1/cases/{id}/documents", false, a.listCaseDocuments},
+		{"GET /api/v1/cases/{id}/documents", false, caseList(a.d.Cases.ListDocuments)},
 		{"GET /api/v1/cases/{id}/documents/{documentId}", false, a.downloadCaseDocument},
 		{"GET /api/v1/case-dashboard", false, a.caseDashboard},
 		{"GET /api/v1/case-tasks", false, a.openCaseTasks},
 		{"GET /api/v1/shelters", false, a.listShelters},
 		{"PUT /api/v1/shelters/{id}/capacity", false, a.setShelterCapacity},
+	}
+}
+
+// caseList serves GET /api/v1/cases/{id}/…: a list of a case's items (tasks,
+// placements, consents, transfers, documents' metadata), as {"items": […]}.
+func caseList[T any](list func(context.Context, policy.Subject, string) ([]T, error)) func(http.ResponseWriter, *http.Request, org.User) error {
+	return func(w http.ResponseWriter, r *http.Request, u org.User) error {
+		l, err := list(r.Context(), u.Subject(), r.PathValue("id"))
+		if err != nil {
+			return itemFailure(err, nil, false)
+		}
+		return writeJSON(w, http.StatusOK, items(l))
+	}
+}
+
+// caseAdd serves POST /api/v1/cases/{id}/…: the body decoded strictly into
+// the service's input, 201 with the new item. The item has no address of
+// its own (it is read in the case's list), so the answer has no Location.
+func caseAdd[In, Out any](a *API, add func(context.Context, policy.Subject, string, In) (Out, error)) func(http.ResponseWriter, *http.Request, org.User) error {
+	return func(w http.ResponseWriter, r *http.Request, u org.User) error {
+		var b In
+		if err := a.readJSON(w, r, &b); err != nil {
+			return err
+		}
+		item, err := add(r.Context(), u.Subject(), r.PathValue("id"), b)
+		if err != nil {
+			return itemFailure(err, nil, false)
+		}
+		return writeJSON(w, http.StatusCreated, item)
 	}
 }
 
@@ -84,29 +115,6 @@ func items[T any](list []T) itemsJSON[T] {
 
 // ---- tasks ----
 
-// addCaseTask adds a task (title, due date, owner: an assigned coordinator,
-// the caller when absent): 201 with the task. A task has no address of its
-// own (it is read in the case's list), so the answer has no Location.
-func (a *API) addCaseTask(w http.ResponseWriter, r *http.Request, u org.User) error {
-	var b cases.TaskInput
-	if err := a.readJSON(w, r, &b); err != nil {
-		return err
-	}
-	t, err := a.d.Cases.AddTask(r.Context(), u.Subject(), r.PathValue("id"), b)
-	if err != nil {
-		return itemFailure(err, nil, false)
-	}
-	return writeJSON(w, http.StatusCreated, t)
-}
-
-func (a *API) listCaseTasks(w http.ResponseWriter, r *http.Request, u org.User) error {
-	list, err := a.d.Cases.ListTasks(r.Context(), u.Subject(), r.PathValue("id"))
-	if err != nil {
-		return itemFailure(err, nil, false)
-	}
-	return writeJSON(w, http.StatusOK, items(list))
-}
-
 // versionJSON is a body that carries only the version the caller saw.
 type versionJSON struct {
 	Version *int `json:"version"`
@@ -132,28 +140,6 @@ func (a *API) completeCaseTask(w http.ResponseWriter, r *http.Request, u org.Use
 }
 
 // ---- placements ----
-
-// addCasePlacement places the client in a shelter: 201 with the placement
-// (no Location: a placement is read in the case's list).
-func (a *API) addCasePlacement(w http.ResponseWriter, r *http.Request, u org.User) error {
-	var b cases.PlacementInput
-	if err := a.readJSON(w, r, &b); err != nil {
-		return err
-	}
-	p, err := a.d.Cases.AddPlacement(r.Context(), u.Subject(), r.PathValue("id"), b)
-	if err != nil {
-		return itemFailure(err, nil, false)
-	}
-	return writeJSON(w, http.StatusCreated, p)
-}
-
-func (a *API) listCasePlacements(w http.ResponseWriter, r *http.Request, u org.User) error {
-	list, err := a.d.Cases.ListPlacements(r.Context(), u.Subject(), r.PathValue("id"))
-	if err != nil {
-		return itemFailure(err, nil, false)
-	}
-	return writeJSON(w, http.StatusOK, items(list))
-}
 
 // placementEndJSON is the body of POST …/placements/{placementId}/ending.
 type placementEndJSON struct {
@@ -237,28 +223,6 @@ func (a *API) setCaseSupport(w http.ResponseWriter, r *http.Request, u org.User)
 
 // ---- consents ----
 
-// addCaseConsent records what may be shared with a partner: 201 with the
-// consent (no Location: it is read in the case's list).
-func (a *API) addCaseConsent(w http.ResponseWriter, r *http.Request, u org.User) error {
-	var b cases.ConsentInput
-	if err := a.readJSON(w, r, &b); err != nil {
-		return err
-	}
-	c, err := a.d.Cases.AddConsent(r.Context(), u.Subject(), r.PathValue("id"), b)
-	if err != nil {
-		return itemFailure(err, nil, false)
-	}
-	return writeJSON(w, http.StatusCreated, c)
-}
-
-func (a *API) listCaseConsents(w http.ResponseWriter, r *http.Request, u org.User) error {
-	list, err := a.d.Cases.ListConsents(r.Context(), u.Subject(), r.PathValue("id"))
-	if err != nil {
-		return itemFailure(err, nil, false)
-	}
-	return writeJSON(w, http.StatusOK, items(list))
-}
-
 // withdrawCaseConsent withdraws a consent from now on: 200 with it; 409 with
 // its current state when it was withdrawn already. No body.
 func (a *API) withdrawCaseConsent(w http.ResponseWriter, r *http.Request, u org.User) error {
@@ -289,14 +253,6 @@ func (a *API) requestCaseTransfer(w http.ResponseWriter, r *http.Request, u org.
 		return itemFailure(err, nil, false)
 	}
 	return writeJSON(w, http.StatusCreated, t)
-}
-
-func (a *API) listCaseTransfers(w http.ResponseWriter, r *http.Request, u org.User) error {
-	list, err := a.d.Cases.ListTransfers(r.Context(), u.Subject(), r.PathValue("id"))
-	if err != nil {
-		return itemFailure(err, nil, false)
-	}
-	return writeJSON(w, http.StatusOK, items(list))
 }
 
 // withdrawCaseTransfer withdraws a pending transfer (the sending side): 200
@@ -468,15 +424,6 @@ func uploadError(err error) error {
 		return errs.E(errs.TooLarge, "error.too_large")
 	}
 	return bodyError("api.body.unreadable")
-}
-
-// listCaseDocuments answers the documents' metadata, newest first.
-func (a *API) listCaseDocuments(w http.ResponseWriter, r *http.Request, u org.User) error {
-	list, err := a.d.Cases.ListDocuments(r.Context(), u.Subject(), r.PathValue("id"))
-	if err != nil {
-		return itemFailure(err, nil, false)
-	}
-	return writeJSON(w, http.StatusOK, items(list))
 }
 
 // downloadCaseDocument answers a document's bytes as an attachment, with
