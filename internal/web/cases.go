@@ -399,18 +399,20 @@ func (p *casePage) CoordinatorIDs() []string {
 
 // Option finds a catalogue label: list name → id.
 func (p *casePage) Option(list, id, lang string) string {
-	var opts []content.Option
-	switch list {
-	case "permit":
-		opts = p.PermitStatuses
-	case "dossier":
-		opts = p.DossierTypes
-	case "closing":
-		opts = p.ClosingReasons
-	case "contact":
-		opts = p.ContactKinds
-	}
-	if o, ok := content.OptionIn(opts, id); ok {
+	return caseworkLabel(p.caseworkLists(), list, id, lang)
+}
+
+// caseworkLists are the casework pick lists of the case page by the names
+// the templates use (Option, CareLabel).
+func (p *casePage) caseworkLists() map[string][]content.Option {
+	return map[string][]content.Option{"permit": p.PermitStatuses, "dossier": p.DossierTypes,
+		"closing": p.ClosingReasons, "contact": p.ContactKinds}
+}
+
+// caseworkLabel is the label in lang of option id of the named list; the id
+// itself when the list has no such option.
+func caseworkLabel(lists map[string][]content.Option, list, id, lang string) string {
+	if o, ok := content.OptionIn(lists[list], id); ok {
 		return o.Label.In(lang)
 	}
 	return id

@@ -164,25 +164,9 @@ type caseCare struct {
 
 // CareLabel finds the label of a catalogue option of the care sections.
 func (m caseCare) CareLabel(list, id string) string {
-	var opts []content.Option
-	switch list {
-	case "document":
-		opts = m.DocumentTypes
-	case "domain":
-		opts = m.SupportDomains
-	case "status":
-		opts = m.SupportStatuses
-	case "purpose":
-		opts = m.ConsentPurposes
-	case "basis":
-		opts = m.ConsentBases
-	case "field":
-		opts = m.ShareableFields
-	}
-	if o, ok := content.OptionIn(opts, id); ok {
-		return o.Label.In(m.lang)
-	}
-	return id
+	return caseworkLabel(map[string][]content.Option{"document": m.DocumentTypes, "domain": m.SupportDomains,
+		"status": m.SupportStatuses, "purpose": m.ConsentPurposes, "basis": m.ConsentBases, "field": m.ShareableFields},
+		list, id, m.lang)
 }
 
 // TransferTyped reports whether the transfer form came back with what
