@@ -27,7 +27,8 @@ type View struct {
 }
 
 // Search returns records within the actor's scope (national: all; otherwise
-// records of actors from organisations in the actor's region), newest first,
+// records of actors from organisations in the actor's region, or for a
+// beheerder the organisations it administers), newest first,
 // with the cursor of the next page.
 func (v *Viewer) Search(ctx context.Context, actor policy.Subject, f Filter, subject string) ([]View, int64, error) {
 	var out []View
@@ -65,6 +66,14 @@ func (v *Viewer) Search(ctx context.Context, actor policy.Subject, f Filter, sub
 	return out, next, errs.Wrap(err, "search processing log")
 }
 
+// orgsInRegion: the organisations whose actors' records the actor reads. The
+// privacyfunctionaris reads its region's; a beheerder alone only those of
+// the organisations it administers (policy.AdministeredBy).
 func orgsInRegion(ctx context.Context, tx *store.Tx, actor policy.Subject) ([]string, error) {
+	if !actor.Has(policy.Privacyfunctionaris) {
+		if sc := policy.AdministeredBy(actor); sc.RegionID == "" {
+			return []string{sc.OrgID}, nil
+		}
+	}
 	return tx.Strings(ctx, `SELECT id FROM organisations WHERE id = ? OR id = ? OR region_id = ?`, actor.OrgID, actor.RegionID, actor.RegionID)
 }

@@ -47,7 +47,9 @@ func (s *Service) CreateToken(ctx context.Context, actor policy.Subject, userID,
 		if err != nil {
 			return err
 		}
-		if err := policy.Require(actor, policy.ManageTokens, u.Resource()); err != nil {
+		// Only for oneself: a token acts as its user, so an administrator
+		// who could make one for a care coordinator could read as them.
+		if err := policy.Require(actor, policy.CreateToken, u.Resource()); err != nil {
 			return err
 		}
 		if u.Disabled {

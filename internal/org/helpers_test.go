@@ -32,7 +32,9 @@ type fixture struct {
 
 	national, noord, zuid, groningen, assen, maastricht, partner org.Organisation
 
-	natAdmin, noordAdmin, zuidAdmin, signaleerder org.User
+	// noordAdmin is Groningen's beheerder (a municipality: its own
+	// organisation only); regionAdmin the region Noord's own.
+	natAdmin, noordAdmin, regionAdmin, zuidAdmin, signaleerder org.User
 }
 
 // each runs fn on both databases (storetest.Each), each time with a fresh
@@ -68,6 +70,7 @@ func newFixture(t *testing.T, db *store.DB, clk *storetest.Clock) *fixture {
 	f.natAdmin = f.mustUser(t, "nat@baken.nl", "Nina Nationaal", f.national.ID, policy.Beheerder)
 	f.noordAdmin = f.mustUser(t, "beheer@groningen.nl", "Bert Beheer", f.groningen.ID, policy.Beheerder)
 	f.zuidAdmin = f.mustUser(t, "beheer@maastricht.nl", "Zara Zuid", f.maastricht.ID, policy.Beheerder)
+	f.regionAdmin = f.mustUser(t, "beheer@noord.nl", "Rita Regio", f.noord.ID, policy.Beheerder)
 	f.signaleerder = f.mustUser(t, "sig@groningen.nl", "Sam Signaal", f.groningen.ID, policy.Signaleerder)
 	return f
 }

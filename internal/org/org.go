@@ -68,13 +68,16 @@ type User struct {
 	Phone          string        `json:"phone,omitempty"`
 	OrganisationID string        `json:"organisationId"`
 	Organisation   Organisation  `json:"organisation"`
-	Roles          []policy.Role `json:"roles"`
-	Locale         string        `json:"locale"`
-	Disabled       bool          `json:"disabled"`
-	CreatedAt      time.Time     `json:"createdAt"`
-	UpdatedAt      time.Time     `json:"updatedAt"`
-	Version        int           `json:"version"`
-	PasswordHash   string        `json:"-"`
+	Roles          []policy.Role `json:"roles"` // the roles in effect
+	// PendingRoles are sensitive roles proposed for the user and awaiting a
+	// second person's approval: they have no effect yet.
+	PendingRoles []RoleGrant `json:"-"`
+	Locale       string      `json:"locale"`
+	Disabled     bool        `json:"disabled"`
+	CreatedAt    time.Time   `json:"createdAt"`
+	UpdatedAt    time.Time   `json:"updatedAt"`
+	Version      int         `json:"version"`
+	PasswordHash string      `json:"-"`
 }
 
 // Subject returns the policy subject acting as u.

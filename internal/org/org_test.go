@@ -150,7 +150,7 @@ func TestUpdateOrg(t *testing.T) {
 		f.clk.Advance(time.Hour)
 		in := orgInput(f.assen)
 		in.Name, in.ContactEmail, in.ContactPhone = " Gemeente Assen ", "Info@Assen.nl", "0592 366 911"
-		o, err := f.svc.UpdateOrg(f.ctx, f.noordAdmin.Subject(), f.assen.ID, f.assen.Version, in)
+		o, err := f.svc.UpdateOrg(f.ctx, f.regionAdmin.Subject(), f.assen.ID, f.assen.Version, in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,7 +164,7 @@ func TestUpdateOrg(t *testing.T) {
 			t.Errorf("stored\n %+v\nwant\n %+v", got, want)
 		}
 		recs := f.records(t, audit.Filter{ObjectID: f.assen.ID, Action: "org.update"})
-		if len(recs) != 1 || recs[0].ActorID != f.noordAdmin.ID || recs[0].ActorOrgID != f.groningen.ID {
+		if len(recs) != 1 || recs[0].ActorID != f.regionAdmin.ID || recs[0].ActorOrgID != f.noord.ID {
 			t.Errorf("org.update records: %+v", recs)
 		}
 
@@ -172,7 +172,7 @@ func TestUpdateOrg(t *testing.T) {
 			before := f.counts(t)
 			stale := in
 			stale.Name = "Overschreven"
-			_, err := f.svc.UpdateOrg(f.ctx, f.noordAdmin.Subject(), f.assen.ID, 1, stale)
+			_, err := f.svc.UpdateOrg(f.ctx, f.regionAdmin.Subject(), f.assen.ID, 1, stale)
 			wantCode(t, err, errs.Conflict)
 			if errs.As(err).Key != "error.stale" {
 				t.Errorf("key = %q", errs.As(err).Key)
@@ -229,7 +229,8 @@ func TestUpdateOrg(t *testing.T) {
 
 func TestOrgScope(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
-		noord, sig, zuid := f.noordAdmin.Subject(), f.signaleerder.Subject(), f.zuidAdmin.Subject()
+		noord, sig, zuid := f.regionAdmin.Subject(), f.signaleerder.Subject(), f.zuidAdmin.Subject()
+		gron := f.noordAdmin.Subject() // a municipality's beheerder: its own organisation only
 		update := func(actor policy.Subject, o org.Organisation, change func(*org.OrgInput)) error {
 			in := orgInput(o)
 			change(&in)
@@ -267,6 +268,14 @@ func TestOrgScope(t *testing.T) {
 				return err
 			}, errs.Forbidden},
 			{"beheerder edits own municipality", func() error { return update(noord, f.groningen, rename) }, ""},
+			{"municipal beheerder edits own municipality", func() error { return update(gron, f.groningen, rename) }, ""},
+			{"municipal beheerder edits another municipality of its region", func() error { return update(gron, f.assen, rename) }, errs.Forbidden},
+			{"municipal beheerder edits its region", func() error { return update(gron, f.noord, rename) }, errs.Forbidden},
+			{"municipal beheerder edits a partner of its region", func() error { return update(gron, f.partner, rename) }, errs.Forbidden},
+			{"municipal beheerder creates a partner in its region", func() error {
+				_, err := f.svc.CreateOrg(f.ctx, gron, org.OrgInput{Kind: org.Partner, Name: "Opvang Noord", RegionID: f.noord.ID})
+				return err
+			}, errs.Forbidden},
 			{"beheerder edits another municipality of own region", func() error { return update(noord, f.assen, rename) }, ""},
 			{"beheerder edits a partner of own region", func() error { return update(noord, f.partner, rename) }, ""},
 			{"beheerder edits a municipality of another region", func() error { return update(noord, f.maastricht, rename) }, errs.Forbidden},
@@ -347,10 +356,10 @@ func TestOrgScope(t *testing.T) {
 func TestRegionalBeheerderCannotCreateRegionlessOrg(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		before := f.counts(t)
-		_, err := f.svc.CreateOrg(f.ctx, f.noordAdmin.Subject(), org.OrgInput{Kind: org.Partner, Name: "Zwevende partner"})
+		_, err := f.svc.CreateOrg(f.ctx, f.regionAdmin.Subject(), org.OrgInput{Kind: org.Partner, Name: "Zwevende partner"})
 		wantCode(t, err, errs.Forbidden)
 		f.wantCounts(t, before)
-		if _, err := f.svc.CreateOrg(f.ctx, f.noordAdmin.Subject(), org.OrgInput{Kind: org.Partner, Name: "Partner Noord", RegionID: f.noord.ID}); err != nil {
+		if _, err := f.svc.CreateOrg(f.ctx, f.regionAdmin.Subject(), org.OrgInput{Kind: org.Partner, Name: "Partner Noord", RegionID: f.noord.ID}); err != nil {
 			t.Fatalf("partner in own region: %v", err)
 		}
 		if _, err := f.svc.CreateOrg(f.ctx, f.natAdmin.Subject(), org.OrgInput{Kind: org.Partner, Name: "Landelijke partner"}); err != nil {

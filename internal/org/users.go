@@ -18,7 +18,7 @@ import (
 
 // System is the subject of the command line (`baken user add`, the demo
 // seed): an operator with access to the database and the key file.
-var System = policy.Subject{UserID: "system", National: true, Roles: []policy.Role{policy.Beheerder}}
+var System = policy.Subject{UserID: "system", National: true, Roles: []policy.Role{policy.Beheerder}, Operator: true}
 
 // Locales Baken speaks.
 var Locales = []string{"nl", "en"}
@@ -48,7 +48,9 @@ func (in *UserInput) normalise() {
 	in.Roles = slices.Compact(in.Roles)
 }
 
-func validateUser(in UserInput, creating bool) *errs.Validation {
+// validateUser checks an account's input. pending: the account has roles
+// awaiting approval, so it needs no role in effect.
+func validateUser(in UserInput, creating, pending bool) *errs.Validation {
 	var v errs.Validation
 	v.Check(in.Email != "", "email", "field.required")
 	v.Check(in.Email == "" || validEmail(in.Email), "email", "field.email")
@@ -57,7 +59,7 @@ func validateUser(in UserInput, creating bool) *errs.Validation {
 	v.Check(utf8.RuneCountInString(in.Phone) <= 40, "phone", "field.too_long")
 	v.Check(in.OrganisationID != "", "organisationId", "field.required")
 	v.Check(slices.Contains(Locales, in.Locale), "locale", "user.locale.invalid")
-	v.Check(len(in.Roles) > 0, "roles", "user.roles.required")
+	v.Check(len(in.Roles) > 0 || pending, "roles", "user.roles.required")
 	for _, r := range in.Roles {
 		if !r.Valid() {
 			v.Add("roles", "user.roles.invalid")
@@ -177,7 +179,7 @@ func (s *Service) CreateUser(ctx context.Context, actor policy.Subject, in UserI
 		if err := policy.Require(actor, policy.ManageUser, policy.Resource{}); err != nil {
 			return err
 		}
-		v := validateUser(in, true)
+		v := validateUser(in, true, false)
 		o, ok := s.orgForUser(ctx, tx, v, in.OrganisationID)
 		if ok {
 			if err := policy.Require(actor, policy.ManageUser, policy.Resource{OrgID: o.ID, RegionID: o.Region()}); err != nil {
@@ -196,12 +198,19 @@ func (s *Service) CreateUser(ctx context.Context, actor policy.Subject, in UserI
 			}
 			return err
 		}
-		if err := setRoles(ctx, tx, u.ID, in.Roles); err != nil {
+		// The record of the account comes first; the proposals of its
+		// sensitive roles (four eyes) follow it.
+		if err := s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "user.create",
+			ObjectType: "user", ObjectID: u.ID, Activity: audit.ActivityAccounts, Subject: u.ID, SubjectType: audit.SubjectUser,
+			Detail: "roles: " + joinRoles(in.Roles)}); err != nil {
 			return err
 		}
-		return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "user.create",
-			ObjectType: "user", ObjectID: u.ID, Activity: audit.ActivityAccounts, Subject: u.ID, SubjectType: audit.SubjectUser,
-			Detail: "roles: " + joinRoles(in.Roles)})
+		roles, err := s.applyRoles(ctx, tx, actor, u.ID, roleChange{orgID: o.ID, desired: in.Roles})
+		if err != nil {
+			return err
+		}
+		u.Roles = roles
+		return loadPending(ctx, tx, []*User{&u})
 	})
 	return u, errs.Wrap(err, "create user")
 }
@@ -247,13 +256,29 @@ func (s *Service) UpdateUser(ctx context.Context, actor policy.Subject, id strin
 		if err := policy.Require(actor, policy.ManageUser, cur.Resource()); err != nil {
 			return err
 		}
-		v := validateUser(in, false)
+		if err := loadPending(ctx, tx, []*User{&cur}); err != nil {
+			return err
+		}
+		v := validateUser(in, false, len(cur.PendingRoles) > 0)
 		o, ok := s.orgForUser(ctx, tx, v, in.OrganisationID)
-		if ok && policy.Require(actor, policy.ManageUser, policy.Resource{OrgID: o.ID, RegionID: o.Region()}) != nil {
+		if ok && id != actor.UserID && policy.Require(actor, policy.ManageUser, policy.Resource{OrgID: o.ID, RegionID: o.Region()}) != nil {
 			v.Add("organisationId", "user.organisation.out_of_scope")
 		}
-		if id == actor.UserID && (in.Disabled || !slices.Contains(in.Roles, policy.Beheerder)) {
-			v.Add("roles", "user.self_lockout")
+		if id == actor.UserID {
+			// Separation of duties: nobody changes their own roles or
+			// organisation, disables themselves, or sets their own password
+			// here (that is Mijn account, with the current password).
+			if in.Disabled {
+				v.Add("roles", "user.self_lockout")
+			} else if !slices.Equal(cur.Roles, in.Roles) {
+				v.Add("roles", "user.self_roles")
+			}
+			if in.OrganisationID != cur.OrganisationID {
+				v.Add("organisationId", "user.self_organisation")
+			}
+			if in.Password != "" {
+				v.Add("password", "user.self_password")
+			}
 		}
 		if err := v.Err(); err != nil {
 			return err
@@ -280,12 +305,21 @@ func (s *Service) UpdateUser(ctx context.Context, actor policy.Subject, id strin
 		}
 		entry := audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, ObjectType: "user", ObjectID: id,
 			Activity: audit.ActivityAccounts, Subject: id, SubjectType: audit.SubjectUser}
-		if !slices.Equal(cur.Roles, in.Roles) {
-			if err := setRoles(ctx, tx, id, in.Roles); err != nil {
+		desired := in.Roles
+		if in.Disabled {
+			// A disabled account keeps its roles but gets no new ones.
+			desired = slices.DeleteFunc(slices.Clone(in.Roles), func(r policy.Role) bool { return !slices.Contains(cur.Roles, r) })
+			if err := s.withdrawAll(ctx, tx, actor, id); err != nil {
 				return err
 			}
+		}
+		roles, err := s.applyRoles(ctx, tx, actor, id, roleChange{user: cur, orgID: in.OrganisationID, desired: desired, reset: hash != ""})
+		if err != nil {
+			return err
+		}
+		if !slices.Equal(cur.Roles, roles) {
 			e := entry
-			e.Action, e.Activity, e.Detail = "user.roles", audit.ActivitySecurity, "roles: "+joinRoles(cur.Roles)+" -> "+joinRoles(in.Roles)
+			e.Action, e.Activity, e.Detail = "user.roles", audit.ActivitySecurity, "roles: "+joinRoles(cur.Roles)+" -> "+joinRoles(roles)
 			if err := s.log.Write(ctx, tx, e); err != nil {
 				return err
 			}
@@ -318,8 +352,10 @@ func (s *Service) UpdateUser(ctx context.Context, actor policy.Subject, id strin
 		if err := s.log.Write(ctx, tx, entry); err != nil {
 			return err
 		}
-		u, err = LoadUser(ctx, tx, id)
-		return err
+		if u, err = LoadUser(ctx, tx, id); err != nil {
+			return err
+		}
+		return loadPending(ctx, tx, []*User{&u})
 	})
 	return u, errs.Wrap(err, "update user")
 }
@@ -333,6 +369,9 @@ func (s *Service) GetUser(ctx context.Context, actor policy.Subject, id string) 
 			return err
 		}
 		if err := policy.Require(actor, policy.ReadUser, u.Resource()); err != nil {
+			return err
+		}
+		if err := loadPending(ctx, tx, []*User{&u}); err != nil {
 			return err
 		}
 		return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "user.read",
@@ -358,9 +397,8 @@ func (s *Service) ListUsers(ctx context.Context, actor policy.Subject, f UserFil
 		}
 		var where []string
 		var args []any
-		if !actor.National {
-			where = append(where, "(o.id = ? OR o.id = ? OR o.region_id = ?)")
-			args = append(args, actor.OrgID, actor.RegionID, actor.RegionID)
+		if cond, a := administeredSQL(actor); cond != "" {
+			where, args = append(where, cond), append(args, a...)
 		}
 		if f.OrganisationID != "" {
 			where = append(where, "u.organisation_id = ?")
@@ -405,6 +443,9 @@ func (s *Service) ListUsers(ctx context.Context, actor policy.Subject, f UserFil
 			ptrs = append(ptrs, &out[i])
 		}
 		if err := loadRoles(ctx, tx, ptrs); err != nil {
+			return err
+		}
+		if err := loadPending(ctx, tx, ptrs); err != nil {
 			return err
 		}
 		return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "user.list",
@@ -481,11 +522,23 @@ func (s *Service) CountUsers(ctx context.Context, actor policy.Subject) (int, er
 			return err
 		}
 		q, args := `SELECT count(*)`+userFrom, []any{}
-		if !actor.National {
-			q += " WHERE (o.id = ? OR o.id = ? OR o.region_id = ?)"
-			args = append(args, actor.OrgID, actor.RegionID, actor.RegionID)
+		if cond, a := administeredSQL(actor); cond != "" {
+			q, args = q+" WHERE "+cond, a
 		}
 		return tx.QueryRow(ctx, q, args...).Scan(&n)
 	})
 	return n, errs.Wrap(err, "count users")
+}
+
+// administeredSQL is the condition on organisations o that keeps what the
+// actor administers (policy.AdministeredBy); "" for everything.
+func administeredSQL(actor policy.Subject) (string, []any) {
+	sc := policy.AdministeredBy(actor)
+	switch {
+	case sc.All:
+		return "", nil
+	case sc.RegionID != "":
+		return "(o.id = ? OR o.region_id = ?)", []any{sc.RegionID, sc.RegionID}
+	}
+	return "o.id = ?", []any{sc.OrgID}
 }

@@ -38,9 +38,9 @@ func TestCreateUser(t *testing.T) {
 			{"normalised", org.System, org.UserInput{Email: "  Anna.de.Vries@Assen.NL ", Name: " Anna de Vries ", Phone: " 06 1234 5678 ",
 				OrganisationID: f.assen.ID, Roles: []policy.Role{policy.Signaleerder, policy.Analist, policy.Signaleerder}, Password: testPassword},
 				"anna.de.vries@assen.nl", []policy.Role{policy.Analist, policy.Signaleerder}, "nl"},
-			{"english, by the region's beheerder", f.noordAdmin.Subject(), org.UserInput{Email: "zc@vtnoord.nl", Name: "Zoë Coördinator",
-				OrganisationID: f.partner.ID, Roles: []policy.Role{policy.Zorgcoordinator}, Locale: "en", Password: testPassword},
-				"zc@vtnoord.nl", []policy.Role{policy.Zorgcoordinator}, "en"},
+			{"english, by the region's beheerder", f.regionAdmin.Subject(), org.UserInput{Email: "zc@vtnoord.nl", Name: "Zoë Coördinator",
+				OrganisationID: f.partner.ID, Roles: []policy.Role{policy.Analist}, Locale: "en", Password: testPassword},
+				"zc@vtnoord.nl", []policy.Role{policy.Analist}, "en"},
 			{"password of exactly 12 multi-byte characters", org.System, org.UserInput{Email: "kort@assen.nl", Name: "Kort",
 				OrganisationID: f.assen.ID, Roles: []policy.Role{policy.Analist}, Password: strings.Repeat("é", 12)},
 				"kort@assen.nl", []policy.Role{policy.Analist}, "nl"},
@@ -386,14 +386,21 @@ func TestUpdateUserPasswordReset(t *testing.T) {
 func TestSelfLockout(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		me := f.noordAdmin
+		// Separation of duties: nobody changes their own roles or
+		// organisation or resets their own password here.
 		tests := []struct {
 			name   string
 			change func(*org.UserInput)
-			ok     bool
+			field  string
 		}{
-			{"disable own account", func(in *org.UserInput) { in.Disabled = true }, false},
-			{"drop own beheerder role", func(in *org.UserInput) { in.Roles = []policy.Role{policy.Analist} }, false},
-			{"keep beheerder and add a role", func(in *org.UserInput) { in.Roles = append(in.Roles, policy.Analist) }, true},
+			{"disable own account", func(in *org.UserInput) { in.Disabled = true }, "roles:user.self_lockout"},
+			{"drop own beheerder role", func(in *org.UserInput) { in.Roles = []policy.Role{policy.Analist} }, "roles:user.self_roles"},
+			{"keep beheerder and add a role", func(in *org.UserInput) { in.Roles = append(in.Roles, policy.Analist) }, "roles:user.self_roles"},
+			{"give oneself the care coordinator's role", func(in *org.UserInput) { in.Roles = append(in.Roles, policy.Zorgcoordinator) },
+				"roles:user.self_roles"},
+			{"move oneself to another organisation", func(in *org.UserInput) { in.OrganisationID = f.assen.ID }, "organisationId:user.self_organisation"},
+			{"set one's own password", func(in *org.UserInput) { in.Password = "een heel nieuw wachtwoord" }, "password:user.self_password"},
+			{"change one's own phone", func(in *org.UserInput) { in.Phone = "050 111 2222" }, ""},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -404,15 +411,16 @@ func TestSelfLockout(t *testing.T) {
 				in := input(cur)
 				tc.change(&in)
 				_, err = f.svc.UpdateUser(f.ctx, me.Subject(), me.ID, cur.Version, in)
-				if tc.ok {
+				if tc.field == "" {
 					if err != nil {
 						t.Fatal(err)
 					}
 					return
 				}
-				wantFields(t, err, errs.Invalid, "roles:user.self_lockout")
-				if got, _ := f.svc.GetUser(f.ctx, org.System, me.ID); got.Disabled || !slices.Contains(got.Roles, policy.Beheerder) {
-					t.Errorf("locked out: %+v", got)
+				wantFields(t, err, errs.Invalid, tc.field)
+				if got, _ := f.svc.GetUser(f.ctx, org.System, me.ID); got.Disabled || !slices.Equal(got.Roles, []policy.Role{policy.Beheerder}) ||
+					len(got.PendingRoles) != 0 || got.OrganisationID != f.groningen.ID || got.Version != cur.Version {
+					t.Errorf("changed: %+v", got)
 				}
 			})
 		}
@@ -428,7 +436,8 @@ func TestSelfLockout(t *testing.T) {
 
 func TestUserScope(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
-		noord, sig := f.noordAdmin.Subject(), f.signaleerder.Subject()
+		noord, sig := f.regionAdmin.Subject(), f.signaleerder.Subject()
+		gron := f.noordAdmin.Subject() // a municipality's beheerder: its own organisation only
 		update := func(actor policy.Subject, u org.User, change func(*org.UserInput)) error {
 			cur := f.load(t, u.ID) // not GetUser: that writes a record of its own
 			in := input(cur)
@@ -465,6 +474,18 @@ func TestUserScope(t *testing.T) {
 			{"beheerder edits a user of another region", func() error { return update(noord, f.zuidAdmin, rename) }, errs.NotFound, nil},
 			{"beheerder moves a user into another region", func() error {
 				return update(noord, f.signaleerder, func(in *org.UserInput) { in.OrganisationID = f.maastricht.ID })
+			}, errs.Invalid, []string{"organisationId:user.organisation.out_of_scope"}},
+			{"municipal beheerder creates a user in its municipality", func() error { return create(gron, "g1@groningen.nl", f.groningen.ID) }, "", nil},
+			{"municipal beheerder creates a user in another municipality of its region", func() error { return create(gron, "g2@assen.nl", f.assen.ID) },
+				errs.Invalid, []string{"organisationId:user.organisation.out_of_scope"}},
+			{"municipal beheerder creates a user in its region's organisation", func() error { return create(gron, "g3@noord.nl", f.noord.ID) },
+				errs.Invalid, []string{"organisationId:user.organisation.out_of_scope"}},
+			{"municipal beheerder creates a user at a partner of its region", func() error { return create(gron, "g4@vt.nl", f.partner.ID) },
+				errs.Invalid, []string{"organisationId:user.organisation.out_of_scope"}},
+			{"municipal beheerder reads the region's beheerder", func() error { return get(gron, f.regionAdmin) }, errs.NotFound, nil},
+			{"municipal beheerder edits the region's beheerder", func() error { return update(gron, f.regionAdmin, rename) }, errs.NotFound, nil},
+			{"municipal beheerder moves a user into its region's organisation", func() error {
+				return update(gron, f.signaleerder, func(in *org.UserInput) { in.OrganisationID = f.noord.ID })
 			}, errs.Invalid, []string{"organisationId:user.organisation.out_of_scope"}},
 			{"signaleerder reads itself", func() error { return get(sig, f.signaleerder) }, "", nil},
 			{"signaleerder reads a colleague", func() error { return get(sig, f.noordAdmin) }, errs.NotFound, nil},
@@ -508,7 +529,8 @@ func TestListUsers(t *testing.T) {
 			f.mustUser(t, fmt.Sprintf("gebruiker.%d@assen.nl", i), fmt.Sprintf("Gebruiker %d", i), f.assen.ID, policy.Analist)
 		}
 		zuidUser := f.mustUser(t, "gebruiker.z@maastricht.nl", "Gebruiker Zuid", f.maastricht.ID, policy.Signaleerder)
-		noord, zuid, nat := f.noordAdmin.Subject(), f.zuidAdmin.Subject(), f.natAdmin.Subject()
+		noord, zuid, nat := f.regionAdmin.Subject(), f.zuidAdmin.Subject(), f.natAdmin.Subject()
+		gron := f.noordAdmin.Subject()
 
 		names := func(us []org.User) []string {
 			var out []string
@@ -532,7 +554,9 @@ func TestListUsers(t *testing.T) {
 			wantTotal int
 		}{
 			{"noord sees Noord only", noord, org.UserFilter{},
-				append([]string{"Bert Beheer"}, append(gebruikers(1, 2, 3, 4, 5, 6, 7), "Sam Signaal")...), 9},
+				append([]string{"Bert Beheer"}, append(gebruikers(1, 2, 3, 4, 5, 6, 7), "Rita Regio", "Sam Signaal")...), 10},
+			{"groningen sees Groningen only", gron, org.UserFilter{}, []string{"Bert Beheer", "Sam Signaal"}, 2},
+			{"groningen searches its region", gron, org.UserFilter{Query: "gebruiker"}, nil, 0},
 			{"zuid sees Zuid only", zuid, org.UserFilter{}, []string{"Gebruiker Zuid", "Zara Zuid"}, 2},
 			{"national sees everyone", nat, org.UserFilter{Query: "gebruiker"}, append(gebruikers(1, 2, 3, 4, 5, 6, 7), "Gebruiker Zuid"), 8},
 			{"search by name, any case", noord, org.UserFilter{Query: "  GEBRUIKER "}, gebruikers(1, 2, 3, 4, 5, 6, 7), 7},
@@ -706,8 +730,12 @@ func TestCountUsersInScopeWithoutLogging(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		before := f.count(t, "processing_log", "1 = 1")
 		n, err := f.svc.CountUsers(f.ctx, f.natAdmin.Subject())
-		if err != nil || n != 4 {
+		if err != nil || n != 5 {
 			t.Fatalf("national count: %d %v", n, err)
+		}
+		n, err = f.svc.CountUsers(f.ctx, f.regionAdmin.Subject())
+		if err != nil || n != 3 { // Noord's own beheerder and Groningen's two
+			t.Fatalf("region count: %d %v", n, err)
 		}
 		n, err = f.svc.CountUsers(f.ctx, f.noordAdmin.Subject())
 		if err != nil || n != 2 { // the Groningen beheerder and signaleerder

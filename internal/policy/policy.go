@@ -32,6 +32,16 @@ var Roles = []Role{Beheerder, Beleidsmedewerker, Signaleerder, Zorgcoordinator, 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
+// SensitiveRoles reach victims' data (the care coordinator, the chain
+// partner), the processing log (the privacyfunctionaris) or other people's
+// accounts and the approval of these very roles (the beheerder). They take
+// effect only when a second person approves them (four eyes): otherwise one
+// beheerder could give itself, or an account it controls, victims' data.
+var SensitiveRoles = []Role{Beheerder, Zorgcoordinator, Ketenpartner, Privacyfunctionaris}
+
+// Sensitive reports whether r needs a second person's approval.
+func (r Role) Sensitive() bool { return slices.Contains(SensitiveRoles, r) }
+
 // Subject is who acts: a signed-in user with their organisation's place.
 type Subject struct {
 	UserID   string
@@ -39,6 +49,11 @@ type Subject struct {
 	RegionID string // the region the organisation belongs to; a region's own id for a region
 	National bool   // the organisation is of kind national: nationwide scope
 	Roles    []Role
+	// Operator is the command line (`baken user add`, `baken token create`,
+	// the demo seed): someone with the database and the key file, who
+	// needs no second person and may make a token for an account. A
+	// signed-in user is never an operator.
+	Operator bool
 }
 
 // Has reports whether s has role r.
@@ -57,8 +72,14 @@ const (
 	ReadUser     Action = "user.read"    // a user's account details
 	ManageUser   Action = "user.manage"  // create, edit, disable users, assign roles
 	ReadAudit    Action = "audit.read"   // the processing log
-	ManageTokens Action = "token.manage" // create and revoke API tokens
+	ManageTokens Action = "token.manage" // list and revoke API tokens
+	CreateToken  Action = "token.create" // make an API token: one's own only
 	EditProfile  Action = "profile.edit" // own language, password
+	// ApproveRole is the second pair of eyes on a role that reaches victims'
+	// data, the processing log or other users (SensitiveRoles). Its Resource:
+	// ID the grant, OrgID/RegionID the organisation the role is for, OwnerID
+	// the user who would get it, Proposer the beheerder who proposed it.
+	ApproveRole Action = "user.role.approve"
 
 	// Signals (issue 4). A signal's Resource: ID, OrgID the municipality,
 	// RegionID the municipality's region, OwnerID the reporter.
@@ -88,7 +109,7 @@ const (
 )
 
 // Actions lists every action, for the matrix test and the docs.
-var Actions = []Action{UseApp, ReadOrg, ManageOrg, ReadUser, ManageUser, ReadAudit, ManageTokens, EditProfile,
+var Actions = []Action{UseApp, ReadOrg, ManageOrg, ReadUser, ManageUser, ReadAudit, ManageTokens, CreateToken, EditProfile, ApproveRole,
 	CreateSignal, ReadSignal, TransitionSignal, ListSignals,
 	CreateCase, SeeCase, ReadCase, WriteCase, BreakGlass, DecideTransfer, ListCases, ReadShelters, ManageShelter,
 	ReadSelfAssessment, EditSelfAssessment, ReadRegionKader}
@@ -102,6 +123,50 @@ type Resource struct {
 	// Members are the users with need-to-know access to the object (a
 	// case's assigned coordinators and current break-the-glass grants).
 	Members []string
+	// Proposer is who proposed the object when a second person must decide
+	// on it (a role grant): never the one who decides.
+	Proposer string
+}
+
+// administers: s is a beheerder whose scope covers the object. A national
+// beheerder administers everything; a region's own beheerder the region,
+// its municipalities and partners; the beheerder of a municipality (or a
+// partner) only its own organisation, so that it can never reach the
+// region's care coordinators.
+func administers(s Subject, r Resource) bool {
+	if !s.Has(Beheerder) {
+		return false
+	}
+	switch {
+	case s.National:
+		return true
+	case s.RegionID != "" && s.OrgID == s.RegionID:
+		return r.RegionID == s.RegionID || r.OrgID == s.OrgID && r.OrgID != ""
+	}
+	return r.OrgID != "" && r.OrgID == s.OrgID
+}
+
+// AdminScope is the part of the organisation tree a subject administers,
+// for list queries (administers decides single objects): everything, a
+// region (its own organisation and every organisation in it), or one
+// organisation. A subject that administers nothing gets the zero value.
+type AdminScope struct {
+	All      bool
+	RegionID string // the region and the organisations in it
+	OrgID    string // one organisation only (when RegionID is empty)
+}
+
+// AdministeredBy returns what s administers.
+func AdministeredBy(s Subject) AdminScope {
+	switch {
+	case !s.Has(Beheerder) || s.Anonymous():
+		return AdminScope{}
+	case s.National:
+		return AdminScope{All: true}
+	case s.RegionID != "" && s.OrgID == s.RegionID:
+		return AdminScope{RegionID: s.RegionID}
+	}
+	return AdminScope{OrgID: s.OrgID}
 }
 
 // inScope: the object lies within the subject's reach.
@@ -137,15 +202,28 @@ func Can(s Subject, a Action, r Resource) bool {
 		// work contact details of organisations are what a frontline worker needs.
 		return true
 	case ManageOrg:
-		return s.Has(Beheerder) && (r.ID == "" && r.OrgID == "" && r.RegionID == "" || inScope(s, r))
+		return s.Has(Beheerder) && (r.ID == "" && r.OrgID == "" && r.RegionID == "" || administers(s, r))
 	case ReadUser:
-		return self(s, r) || s.Has(Beheerder) && (isList(r) || inScope(s, r))
+		return self(s, r) || s.Has(Beheerder) && (isList(r) || administers(s, r))
 	case ManageUser:
-		return s.Has(Beheerder) && (isList(r) || inScope(s, r))
+		return s.Has(Beheerder) && (isList(r) || administers(s, r))
+	case ApproveRole:
+		// Four eyes: a beheerder administering the organisation, or the
+		// privacyfunctionaris of its scope, but never the proposer nor the
+		// user who would get the role.
+		if isList(r) {
+			return s.Has(Beheerder) || s.Has(Privacyfunctionaris)
+		}
+		return r.OwnerID != "" && !self(s, r) && r.Proposer != s.UserID &&
+			(administers(s, r) || s.Has(Privacyfunctionaris) && inScope(s, r))
 	case ReadAudit:
-		return (s.Has(Privacyfunctionaris) || s.Has(Beheerder)) && (isList(r) || inScope(s, r))
+		return (s.Has(Privacyfunctionaris) && (isList(r) || inScope(s, r))) || s.Has(Beheerder) && (isList(r) || administers(s, r))
+	case CreateToken:
+		// A token acts as its user: nobody makes one for someone else
+		// (the operator of the command line excepted).
+		return self(s, r) || s.Operator && r.OwnerID != ""
 	case ManageTokens, EditProfile:
-		return self(s, r) || a == ManageTokens && s.Has(Beheerder) && r.OwnerID != "" && inScope(s, r)
+		return self(s, r) || a == ManageTokens && r.OwnerID != "" && administers(s, r)
 	case CreateSignal:
 		// A signaleerder records for their own municipality; a care
 		// coordinator may record for any municipality of their region.
@@ -178,11 +256,11 @@ func Can(s Subject, a Action, r Resource) bool {
 	case ListCases:
 		return isList(r) && s.Has(Zorgcoordinator)
 	case ReadShelters:
-		return s.Has(Zorgcoordinator) || s.Has(Beheerder) && (isList(r) || inScope(s, r))
+		return s.Has(Zorgcoordinator) || s.Has(Beheerder) && (isList(r) || administers(s, r))
 	case ManageShelter:
 		// A shelter (a partner organisation) is managed by the care
-		// coordinators of its region and the beheerder.
-		return !isList(r) && (coordinates(s, r) || s.Has(Beheerder) && inScope(s, r))
+		// coordinators of its region and the beheerder administering it.
+		return !isList(r) && (coordinates(s, r) || administers(s, r))
 	case ReadSelfAssessment, EditSelfAssessment:
 		// Only the municipality's own policy officers.
 		return s.Has(Beleidsmedewerker) && r.OrgID != "" && r.OrgID == s.OrgID
@@ -221,8 +299,12 @@ func canSee(s Subject, a Action, r Resource) bool {
 	switch a {
 	case ManageOrg:
 		return Can(s, ReadOrg, r)
-	case ManageUser, ManageTokens, EditProfile:
+	case ManageUser, ManageTokens, CreateToken, EditProfile:
 		return Can(s, ReadUser, r)
+	case ApproveRole:
+		// Those who could approve but for being the proposer or the grantee
+		// see it (forbidden, not hidden).
+		return administers(s, r) || s.Has(Privacyfunctionaris) && inScope(s, r) || self(s, r)
 	case TransitionSignal, CreateSignal:
 		return Can(s, ReadSignal, r)
 	case ReadCase, WriteCase, BreakGlass:

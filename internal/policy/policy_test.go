@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/baken-nl/baken/internal/errs"
@@ -48,22 +49,30 @@ func resourceFor(sc scope) Resource {
 var allowed = map[Action]map[Role][]scope{
 	UseApp:  everyRole(scopes...),
 	ReadOrg: everyRole(scopes...),
+	// A municipality's beheerder administers its own organisation only
+	// (TestAdminScopes has the region's and the nation's).
 	ManageOrg: {
-		Beheerder: {sList, sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
+		Beheerder: {sList, sSelf, sOwnOrg},
 	},
 	ReadUser: merge(everyRole(sSelf), map[Role][]scope{
-		Beheerder: {sList, sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
+		Beheerder: {sList, sSelf, sOwnOrg},
 	}),
 	ManageUser: {
-		Beheerder: {sList, sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
+		Beheerder: {sList, sSelf, sOwnOrg},
+	},
+	// Four eyes: never for oneself; the proposer is tested in TestFourEyes.
+	ApproveRole: {
+		Beheerder:           {sList, sOwnOrg},
+		Privacyfunctionaris: {sList, sOwnOrg, sSameRegion},
 	},
 	ReadAudit: {
-		Beheerder:           {sList, sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
+		Beheerder:           {sList, sSelf, sOwnOrg},
 		Privacyfunctionaris: {sList, sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
 	},
 	ManageTokens: merge(everyRole(sSelf), map[Role][]scope{
-		Beheerder: {sSelf, sOwnOrg, sSameRegion},
+		Beheerder: {sSelf, sOwnOrg},
 	}),
+	CreateToken: everyRole(sSelf),
 	EditProfile: everyRole(sSelf),
 	// Signals: Resource{OrgID: municipality, RegionID: its region, OwnerID: reporter}.
 	CreateSignal: {
@@ -113,11 +122,11 @@ var allowed = map[Action]map[Role][]scope{
 	ListCases:      {Zorgcoordinator: {sList}},
 	ReadShelters: {
 		Zorgcoordinator: scopes,
-		Beheerder:       {sList, sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
+		Beheerder:       {sList, sSelf, sOwnOrg},
 	},
 	ManageShelter: {
 		Zorgcoordinator: {sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
-		Beheerder:       {sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
+		Beheerder:       {sSelf, sOwnOrg},
 	},
 	// Self-assessment: Resource{OrgID: the municipality, RegionID: its region}.
 	ReadSelfAssessment: {Beleidsmedewerker: {sSelf, sOwnOrg}},
@@ -268,5 +277,118 @@ func TestSignalRequire(t *testing.T) {
 				t.Errorf("got %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestAdminScopes: what a beheerder administers depends on its organisation.
+// A municipality's (and a partner's) beheerder: its own organisation only; a
+// region's: the region, its municipalities and partners; a national one:
+// everything. The objects: the beheerder's own organisation, the region
+// organisation Noord, Gemeente B in Noord, a partner in Noord, Gemeente C in
+// Zuid.
+func TestAdminScopes(t *testing.T) {
+	objects := map[string]Resource{
+		"gem-a":   {ID: "x1", OrgID: "gem-a", RegionID: "noord", OwnerID: "u-other"},
+		"noord":   {ID: "x2", OrgID: "noord", RegionID: "noord", OwnerID: "u-other"},
+		"gem-b":   {ID: "x3", OrgID: "gem-b", RegionID: "noord", OwnerID: "u-other"},
+		"partner": {ID: "x4", OrgID: "politie", RegionID: "noord", OwnerID: "u-other"},
+		"gem-c":   {ID: "x5", OrgID: "gem-c", RegionID: "zuid", OwnerID: "u-other"},
+	}
+	subjects := map[string]Subject{
+		"municipal": {UserID: "u-self", OrgID: "gem-a", RegionID: "noord", Roles: []Role{Beheerder}},
+		"partner":   {UserID: "u-self", OrgID: "politie", RegionID: "noord", Roles: []Role{Beheerder}},
+		"regional":  {UserID: "u-self", OrgID: "noord", RegionID: "noord", Roles: []Role{Beheerder}},
+		"national":  {UserID: "u-self", OrgID: "landelijk", National: true, Roles: []Role{Beheerder}},
+		"fg-region": {UserID: "u-self", OrgID: "noord", RegionID: "noord", Roles: []Role{Privacyfunctionaris}},
+	}
+	want := map[string][]string{
+		"municipal": {"gem-a"},
+		"partner":   {"partner"},
+		"regional":  {"gem-a", "noord", "gem-b", "partner"},
+		"national":  {"gem-a", "noord", "gem-b", "partner", "gem-c"},
+		"fg-region": {},
+	}
+	for sn, subj := range subjects {
+		for on, obj := range objects {
+			w := slices.Contains(want[sn], on)
+			for _, a := range []Action{ManageUser, ReadUser, ManageOrg, ManageTokens, ManageShelter} {
+				if got := Can(subj, a, obj); got != w {
+					t.Errorf("%s beheerder %s on %s: got %v, want %v", sn, a, on, got, w)
+				}
+			}
+			// Approving: the administered organisations, and for the
+			// privacyfunctionaris its region.
+			wa := w || sn == "fg-region" && obj.RegionID == "noord"
+			if got := Can(subj, ApproveRole, obj); got != wa {
+				t.Errorf("%s %s on %s: got %v, want %v", sn, ApproveRole, on, got, wa)
+			}
+			if Can(subj, CreateToken, obj) {
+				t.Errorf("%s may make a token for someone else", sn)
+			}
+		}
+		sc := AdministeredBy(subj)
+		switch sn {
+		case "municipal", "partner":
+			if sc != (AdminScope{OrgID: subj.OrgID}) {
+				t.Errorf("%s scope %+v", sn, sc)
+			}
+		case "regional":
+			if sc != (AdminScope{RegionID: "noord"}) {
+				t.Errorf("%s scope %+v", sn, sc)
+			}
+		case "national":
+			if sc != (AdminScope{All: true}) {
+				t.Errorf("%s scope %+v", sn, sc)
+			}
+		case "fg-region":
+			if sc != (AdminScope{}) {
+				t.Errorf("%s scope %+v", sn, sc)
+			}
+		}
+	}
+}
+
+// TestFourEyes: a grant is approved by a second person, never by who
+// proposed it nor by who would get it; the operator of the command line
+// may make a token for an account, nobody else.
+func TestFourEyes(t *testing.T) {
+	admin := Subject{UserID: "u-a", OrgID: "noord", RegionID: "noord", Roles: []Role{Beheerder}}
+	other := Subject{UserID: "u-b", OrgID: "landelijk", National: true, Roles: []Role{Beheerder}}
+	fg := Subject{UserID: "u-fg", OrgID: "landelijk", National: true, Roles: []Role{Privacyfunctionaris}}
+	grant := Resource{ID: "g", OrgID: "noord", RegionID: "noord", OwnerID: "u-c", Proposer: "u-a"}
+	if Can(admin, ApproveRole, grant) {
+		t.Error("the proposer approves its own proposal")
+	}
+	if got := errs.CodeOf(Require(admin, ApproveRole, grant)); got != errs.Forbidden {
+		t.Errorf("the proposer: %q, want forbidden", got)
+	}
+	if !Can(other, ApproveRole, grant) || !Can(fg, ApproveRole, grant) {
+		t.Error("a second beheerder or the privacyfunctionaris may not approve")
+	}
+	own := grant
+	own.OwnerID, own.Proposer = "u-b", "u-a"
+	if Can(other, ApproveRole, own) {
+		t.Error("a beheerder approves a role for itself")
+	}
+	outsider := Subject{UserID: "u-z", OrgID: "zuid", RegionID: "zuid", Roles: []Role{Beheerder}}
+	if got := errs.CodeOf(Require(outsider, ApproveRole, grant)); got != errs.NotFound {
+		t.Errorf("another region's beheerder: %q, want not found", got)
+	}
+	if Can(Subject{UserID: "u-x", OrgID: "noord", RegionID: "noord", Roles: []Role{Zorgcoordinator}}, ApproveRole, Resource{}) {
+		t.Error("a coordinator sees the grants")
+	}
+	op := Subject{UserID: "system", National: true, Roles: []Role{Beheerder}, Operator: true}
+	if !Can(op, CreateToken, Resource{ID: "u-c", OwnerID: "u-c"}) {
+		t.Error("the operator may not make a token for an account")
+	}
+	for _, r := range []Role{Beheerder, Zorgcoordinator, Ketenpartner, Privacyfunctionaris} {
+		if !r.Sensitive() {
+			t.Errorf("%s needs no approval", r)
+		}
+	}
+	for _, r := range []Role{Signaleerder, Beleidsmedewerker, Analist} {
+		if r.Sensitive() {
+			t.Errorf("%s needs approval", r)
+		}
 	}
 }
