@@ -140,8 +140,8 @@ func loadPending(ctx context.Context, tx *store.Tx, users []*User) error {
 // organisation after the edit, the roles asked for, and whether an
 // administrator set a new password.
 type roleChange struct {
-	user    User        // the account as it is before the edit (zero ID for a new one)
-	orgID   string      // the organisation after the edit
+	user    User   // the account as it is before the edit (zero ID for a new one)
+	orgID   string // the organisation after the edit
 	desired []policy.Role
 	reset   bool
 }
