@@ -248,6 +248,7 @@ var people = []struct {
 	{"admin", "national", []policy.Role{policy.Beheerder}},
 	{"fg", "national", []policy.Role{policy.Privacyfunctionaris}},
 	{"adminA", "gemA", []policy.Role{policy.Beheerder}},
+	{"adminNoord", "noord", []policy.Role{policy.Beheerder}},
 	{"beleidA", "gemA", []policy.Role{policy.Beleidsmedewerker, policy.Signaleerder}},
 	{"signaleerderA", "gemA", []policy.Role{policy.Signaleerder}},
 	{"zorgNoord", "noord", []policy.Role{policy.Zorgcoordinator}},

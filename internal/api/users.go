@@ -10,24 +10,29 @@ import (
 
 // userJSON is an account: never its password hash.
 type userJSON struct {
-	ID             string        `json:"id"`
-	Email          string        `json:"email"`
-	Name           string        `json:"name"`
-	Phone          string        `json:"phone"`
-	OrganisationID string        `json:"organisationId"`
-	Organisation   orgRefJSON    `json:"organisation"`
-	Roles          []policy.Role `json:"roles"`
-	Locale         string        `json:"locale"`
-	Disabled       bool          `json:"disabled"`
-	CreatedAt      time.Time     `json:"createdAt"`
-	UpdatedAt      time.Time     `json:"updatedAt"`
-	Version        int           `json:"version"`
+	ID             string          `json:"id"`
+	Email          string          `json:"email"`
+	Name           string          `json:"name"`
+	Phone          string          `json:"phone"`
+	OrganisationID string          `json:"organisationId"`
+	Organisation   orgRefJSON      `json:"organisation"`
+	Roles          []policy.Role   `json:"roles"`
+	PendingRoles   []roleGrantJSON `json:"pendingRoles"`
+	Locale         string          `json:"locale"`
+	Disabled       bool            `json:"disabled"`
+	CreatedAt      time.Time       `json:"createdAt"`
+	UpdatedAt      time.Time       `json:"updatedAt"`
+	Version        int             `json:"version"`
 }
 
 func userOf(u org.User) userJSON {
-	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Phone: u.Phone, OrganisationID: u.OrganisationID,
-		Organisation: orgRefOf(u.Organisation), Roles: roles(u.Roles), Locale: u.Locale, Disabled: u.Disabled,
-		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Version: u.Version}
+	out := userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Phone: u.Phone, OrganisationID: u.OrganisationID,
+		Organisation: orgRefOf(u.Organisation), Roles: roles(u.Roles), PendingRoles: []roleGrantJSON{}, Locale: u.Locale,
+		Disabled: u.Disabled, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Version: u.Version}
+	for _, g := range u.PendingRoles {
+		out.PendingRoles = append(out.PendingRoles, roleGrantOf(g))
+	}
+	return out
 }
 
 // userPageJSON is one page of users.

@@ -356,6 +356,20 @@ func tourPages(t *testing.T, ctx context.Context, base string, do func(string, .
 		chromedp.Click(chromedp.CSS(`#gebruikers-resultaten tbody a`)),
 		chromedp.WaitVisible(chromedp.CSS(`#field-roles`)))
 	check("user-form")
+	// Four eyes: a proposed care coordinator, and the role requests page.
+	do("propose a care coordinator",
+		chromedp.Navigate(base+"/beheer/gebruikers/nieuw"),
+		chromedp.WaitVisible(chromedp.CSS(`#field-name`)),
+		chromedp.SendKeys(chromedp.CSS(`#field-name`), "Vera Voorstel"),
+		chromedp.SendKeys(chromedp.CSS(`#field-email`), "vera@baken.test"),
+		chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector('#field-organisationId'); s.value = [...s.options].find(o => o.text.startsWith('Noord (')).value; })()`),
+		chromedp.Click(chromedp.CSS(`input[name=roles][value=zorgcoordinator]`)),
+		chromedp.SendKeys(chromedp.CSS(`#field-password`), pw),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.baken-pending-roles`)))
+	check("user-proposed")
+	do("role requests", chromedp.Navigate(base+"/beheer/rollen"), chromedp.WaitVisible(chromedp.CSS(`main table`)))
+	check("grants")
 	do("a new API token",
 		chromedp.Navigate(base+"/account"),
 		chromedp.WaitVisible(chromedp.CSS(`#field-name`)),

@@ -217,6 +217,10 @@ var notices = map[string]string{
 	"opgeslagen":        "web.notice.saved",
 	"wachtwoord":        "web.notice.password_changed",
 	"token_ingetrokken": "web.notice.token_revoked",
+	"voorgesteld":       "web.notice.roles_proposed",
+	"rol_goedgekeurd":   "web.notice.grant_approved",
+	"rol_afgewezen":     "web.notice.grant_rejected",
+	"rol_ingetrokken":   "web.notice.grant_withdrawn",
 }
 
 func notice(r *http.Request) string { return notices[r.URL.Query().Get("melding")] }

@@ -96,6 +96,8 @@ type userFormPage struct {
 	CanTokens bool
 	Tokens    []auth.Token
 	TokenPage pager
+	Pending   []org.RoleGrant // sensitive roles awaiting a second person
+	Own       bool            // the beheerder's own account: roles, organisation and password are not theirs to change
 }
 
 var userLabels = map[string]string{
@@ -135,6 +137,7 @@ func (s *Server) renderUserForm(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	fp.Roles, fp.Locales = policy.Roles, org.Locales
+	fp.Own = fp.ID != "" && fp.ID == st.user.ID
 	title := "web.user.new_title"
 	if fp.ID != "" {
 		title = "web.user.edit_title"
@@ -176,7 +179,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 	f := newForm(r.PostForm, userLabels)
 	u, err := s.d.Orgs.CreateUser(r.Context(), st.subject, userInput(r.PostForm))
 	if err == nil {
-		redirect(w, r, "/beheer/gebruikers/"+url.PathEscape(u.ID)+"?melding=aangemaakt")
+		redirect(w, r, "/beheer/gebruikers/"+url.PathEscape(u.ID)+"?melding="+savedNotice(u, "aangemaakt"))
 		return nil
 	}
 	status, err := formProblem(f, err)
@@ -198,7 +201,7 @@ func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) error {
 	if !policy.Can(st.subject, policy.ManageUser, u.Resource()) {
 		return errForbidden
 	}
-	return s.renderUserForm(w, r, http.StatusOK, userFormPage{Form: newForm(userValues(u), userLabels), ID: u.ID, Version: u.Version})
+	return s.renderUserForm(w, r, http.StatusOK, userFormPage{Form: newForm(userValues(u), userLabels), ID: u.ID, Version: u.Version, Pending: u.PendingRoles})
 }
 
 func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -212,9 +215,14 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 		return errs.E(errs.Invalid, "web.error.bad_form")
 	}
 	f := newForm(r.PostForm, userLabels)
-	_, err = s.d.Orgs.UpdateUser(r.Context(), st.subject, id, version, userInput(r.PostForm))
+	u, err := s.d.Orgs.UpdateUser(r.Context(), st.subject, id, version, userInput(r.PostForm))
 	if err == nil {
-		redirect(w, r, "/beheer/gebruikers/"+url.PathEscape(id)+"?melding=opgeslagen")
+		// A role proposed by this edit carries the edit's time.
+		melding := "opgeslagen"
+		if slices.ContainsFunc(u.PendingRoles, func(g org.RoleGrant) bool { return g.ProposedAt.Equal(u.UpdatedAt) }) {
+			melding = "voorgesteld"
+		}
+		redirect(w, r, "/beheer/gebruikers/"+url.PathEscape(id)+"?melding="+melding)
 		return nil
 	}
 	if isStale(err) {
@@ -224,13 +232,17 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 		}
 		f = newForm(userValues(cur), userLabels)
 		f.Alert = "error.stale"
-		return s.renderUserForm(w, r, http.StatusConflict, userFormPage{Form: f, ID: id, Version: cur.Version})
+		return s.renderUserForm(w, r, http.StatusConflict, userFormPage{Form: f, ID: id, Version: cur.Version, Pending: cur.PendingRoles})
 	}
 	status, err := formProblem(f, err)
 	if err != nil {
 		return err
 	}
-	return s.renderUserForm(w, r, status, userFormPage{Form: f, ID: id, Version: version})
+	cur, err := s.d.Orgs.GetUser(r.Context(), st.subject, id)
+	if err != nil {
+		return err
+	}
+	return s.renderUserForm(w, r, status, userFormPage{Form: f, ID: id, Version: version, Pending: cur.PendingRoles})
 }
 
 // revokeUserToken is the admin's revocation of someone's API token.
@@ -252,4 +264,13 @@ func (s *Server) revokeUserToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	redirect(w, r, "/beheer/gebruikers/"+url.PathEscape(userID)+"?melding=token_ingetrokken")
 	return nil
+}
+
+// savedNotice: the notice after saving an account, saying so when a role
+// awaits a second person's approval.
+func savedNotice(u org.User, plain string) string {
+	if len(u.PendingRoles) > 0 {
+		return "voorgesteld"
+	}
+	return plain
 }

@@ -26,6 +26,9 @@ type homePage struct {
 	OrgCount, UserCount int
 	// privacyfunctionaris
 	Latest []audit.View
+	// beheerder and privacyfunctionaris: role grants awaiting approval
+	GrantsShown bool
+	Grants      []org.GrantView
 	// beleidsmedewerker: the overdue actions of the action plan (kader.go)
 	KaderOverdue []kader.Action
 }
@@ -76,6 +79,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		hp.UserCount = total
+	}
+	if hp.GrantsShown = policy.Can(st.subject, policy.ApproveRole, policy.Resource{}); hp.GrantsShown {
+		if hp.Grants, err = s.d.Orgs.ListRoleGrants(ctx, st.subject); err != nil {
+			return err
+		}
 	}
 	if st.subject.Has(policy.Privacyfunctionaris) && policy.Can(st.subject, policy.ReadAudit, policy.Resource{}) {
 		if hp.Latest, _, err = s.d.Viewer.Search(ctx, st.subject, audit.Filter{Limit: 5}, ""); err != nil {

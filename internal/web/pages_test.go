@@ -22,8 +22,8 @@ func TestStartPagePerRole(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		navOf := regexp.MustCompile(`<a class="utrecht-nav-list__link[^"]*" href="([^"]+)"`)
 		wantNav := map[policy.Role]string{
-			policy.Beheerder:           "/ /signalen-wegen /wie-is-wie /beheer/organisaties /beheer/gebruikers /logboek /account",
-			policy.Privacyfunctionaris: "/ /signalen-wegen /wie-is-wie /logboek /account",
+			policy.Beheerder:           "/ /signalen-wegen /wie-is-wie /beheer/organisaties /beheer/gebruikers /beheer/rollen /logboek /account",
+			policy.Privacyfunctionaris: "/ /signalen-wegen /wie-is-wie /beheer/rollen /logboek /account",
 			policy.Beleidsmedewerker:   "/ /signalen-wegen /zelfevaluatie /wie-is-wie /account",
 			policy.Signaleerder:        "/ /signalen/nieuw /signalen /signalen-wegen /wie-is-wie /account",
 			policy.Zorgcoordinator:     "/ /signalen/nieuw /signalen /signalen/inbox /casussen /signalen-wegen /regio-overzicht /wie-is-wie /account",
@@ -243,11 +243,11 @@ func TestUserAdmin(t *testing.T) {
 		jan.get("/inloggen")
 		jan.post("/inloggen", url.Values{"email": {"jan@baken.test"}, "password": {testPassword}}).wantStatus(t, http.StatusUnprocessableEntity)
 		c.get("/beheer/gebruikers").wantContains(t, tr("nl", "web.users.disabled"))
-		// The admin cannot lock herself out.
+		// The admin cannot change her own roles (nor lock herself out).
 		me := e.users[policy.Beheerder]
 		c.post("/beheer/gebruikers/"+me.ID, url.Values{"version": {"1"}, "name": {me.Name}, "email": {me.Email},
 			"organisationId": {me.OrganisationID}, "locale": {"nl"}, "roles": {"analist"}}).
-			wantStatus(t, http.StatusUnprocessableEntity).wantContains(t, tr("nl", "user.self_lockout"))
+			wantStatus(t, http.StatusUnprocessableEntity).wantContains(t, tr("nl", "user.self_roles"), tr("nl", "web.user.own_account"))
 
 		// Search is a POST: the name stays out of the URL; the GET list ignores q.
 		for i := 0; i < 27; i++ {

@@ -176,6 +176,7 @@ var nav = []struct {
 	{"/wie-is-wie", "web.nav.directory", policy.ReadOrg, false, nil, nil},
 	{"/beheer/organisaties", "web.nav.orgs", policy.ManageOrg, false, nil, nil},
 	{"/beheer/gebruikers", "web.nav.users", policy.ManageUser, false, nil, nil},
+	{"/beheer/rollen", "web.nav.grants", policy.ApproveRole, false, nil, nil},
 	{"/logboek", "web.nav.log", policy.ReadAudit, false, nil, nil},
 	{"/account", "web.nav.account", policy.EditProfile, false, self, nil},
 }

@@ -106,6 +106,8 @@ func (s *Server) routes() []route {
 		{"GET /beheer/gebruikers/{id}", signedIn, s.userEdit},
 		{"POST /beheer/gebruikers/{id}", signedIn, s.userUpdate},
 		{"POST /beheer/gebruikers/{id}/tokens/{token}/intrekken", signedIn, s.revokeUserToken},
+		{"GET /beheer/rollen", signedIn, s.grantList},
+		{"POST /beheer/rollen/{id}", signedIn, s.grantDecide},
 
 		{"GET /logboek", signedIn, s.auditLog},
 		{"POST /logboek", signedIn, s.auditLog},
