@@ -100,7 +100,7 @@ func newFixture(t testing.TB, db *store.DB, clk *storetest.Clock) *fixture {
 	f.coord2 = mustUser(f.noord.ID, policy.Zorgcoordinator)
 	f.coordZuid = mustUser(f.zuid.ID, policy.Zorgcoordinator)
 	f.coordNational = mustUser(f.national.ID, policy.Zorgcoordinator)
-	f.beheerder = mustUser(f.groningen.ID, policy.Beheerder)
+	f.beheerder = mustUser(f.noord.ID, policy.Beheerder) // the region's: it administers the region's shelters
 	f.beleid = mustUser(f.groningen.ID, policy.Beleidsmedewerker)
 	f.partnerUser = mustUser(f.police.ID, policy.Ketenpartner)
 	f.analist = mustUser(f.noord.ID, policy.Analist)

@@ -134,6 +134,14 @@ func TestShelters(t *testing.T) {
 		if wantCode(t, err, errs.Conflict); errs.As(err).Key != cases.KeyShelterStale || got.Places != 3 || got.Version != 1 {
 			t.Errorf("stale capacity: %+v %v", got, err)
 		}
+		// A municipality's beheerder administers its own organisation only.
+		gemBeheerder, err := f.orgs.CreateUser(f.ctx, org.System, org.UserInput{Email: "beheer@groningen.test", Name: "Beheer Groningen",
+			OrganisationID: f.groningen.ID, Roles: []policy.Role{policy.Beheerder}, Password: "correct horse battery staple"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.SetCapacity(f.ctx, gemBeheerder.Subject(), f.shelter.ID, 4, 1)
+		wantCode(t, err, errs.NotFound)
 		if sh, err = f.svc.SetCapacity(f.ctx, f.beheerder, f.shelter.ID, 4, 1); err != nil || sh.Version != 2 {
 			t.Fatalf("beheerder sets capacity: %+v %v", sh, err)
 		}
