@@ -21,11 +21,15 @@ type roleGrantJSON struct {
 	DecidedBy      *string     `json:"decidedBy"`
 	DecidedAt      *time.Time  `json:"decidedAt"`
 	Version        int         `json:"version"`
+	// AwaitsOwnPassword: an administrator set the user's password and the
+	// user has not yet chosen their own; approval answers 409 until then.
+	AwaitsOwnPassword bool `json:"awaitsOwnPassword"`
 }
 
 func roleGrantOf(g org.RoleGrant) roleGrantJSON {
 	out := roleGrantJSON{ID: g.ID, UserID: g.UserID, Role: g.Role, OrganisationID: g.OrganisationID, Reason: g.Reason,
-		Status: g.Status, ProposedBy: g.ProposedBy, ProposedAt: g.ProposedAt, DecidedAt: g.DecidedAt, Version: g.Version}
+		Status: g.Status, ProposedBy: g.ProposedBy, ProposedAt: g.ProposedAt, DecidedAt: g.DecidedAt, Version: g.Version,
+		AwaitsOwnPassword: g.AwaitsOwnPassword()}
 	if g.DecidedBy != "" {
 		out.DecidedBy = &g.DecidedBy
 	}

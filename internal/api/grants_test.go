@@ -13,7 +13,7 @@ type grantBody struct {
 	DecidedBy                                                    *string
 	Version                                                      int
 	UserName, UserEmail, OrganisationName                        string
-	MayApprove, MayWithdraw                                      bool
+	MayApprove, MayWithdraw, AwaitsOwnPassword                   bool
 }
 
 // TestRoleGrants walks four eyes through the API: the region's beheerder
@@ -70,6 +70,17 @@ func TestRoleGrants(t *testing.T) {
 			t.Errorf("bad decision: %v", got)
 		}
 		e.do(t, "POST", "/api/v1/role-grants/"+g.ID+"/decisions", map[string]any{"decision": "approve", "version": g.Version + 1}, e.as("fg")).wantProblem(t, 409, "conflict")
+		// The beheerder chose the password: approval waits for the user's own.
+		if !g.AwaitsOwnPassword {
+			t.Errorf("grant %+v", g)
+		}
+		p = e.do(t, "POST", "/api/v1/role-grants/"+g.ID+"/decisions", map[string]any{"decision": "approve", "version": g.Version}, e.as("fg")).wantProblem(t, 409, "conflict")
+		if !strings.Contains(p.Detail, "eerst zelf een wachtwoord") {
+			t.Errorf("password not own: %+v", p)
+		}
+		if err := e.a.Orgs.ChangePassword(e.ctx, org.User{ID: u.ID}.Subject(), "", testPassword, "mijn eigen lange wachtwoord"); err != nil {
+			t.Fatal(err)
+		}
 		e.do(t, "POST", "/api/v1/role-grants/"+g.ID+"/decisions", map[string]any{"decision": "approve", "version": g.Version}, e.as("fg")).want(t, 200).decode(t, &one)
 		if one.Status != "approved" || one.DecidedBy == nil || *one.DecidedBy != e.users["fg"].ID {
 			t.Errorf("approved %+v", one)

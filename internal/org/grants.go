@@ -65,16 +65,34 @@ type RoleGrant struct {
 	DecidedByName    string
 	DecidedAt        *time.Time
 	Version          int
+	// PasswordSetBy is the administrator who set the user's current
+	// password ("" when the user chose it): they may not approve, and the
+	// role is not approved before the user has chosen their own.
+	PasswordSetBy string
 }
 
-// Resource is the policy view of the grant (policy.ApproveRole).
+// AwaitsOwnPassword: the user has not chosen their own password since an
+// administrator set it, so the grant cannot be approved yet.
+func (g RoleGrant) AwaitsOwnPassword() bool { return g.PasswordSetBy != "" }
+
+// Resource is the policy view of the grant (policy.ApproveRole): what the
+// role reaches — the organisation, or for a care coordinator the whole
+// region (so only those who administer or oversee the region decide) — and
+// who may not decide.
 func (g RoleGrant) Resource() policy.Resource {
-	return policy.Resource{ID: g.ID, OrgID: g.OrganisationID, RegionID: g.RegionID, OwnerID: g.UserID, Proposer: g.ProposedBy}
+	r := policy.Resource{ID: g.ID, OrgID: g.OrganisationID, RegionID: g.RegionID, OwnerID: g.UserID, Involved: []string{g.ProposedBy}}
+	if g.Role == policy.Zorgcoordinator && g.RegionID != "" {
+		r.OrgID = g.RegionID
+	}
+	if g.PasswordSetBy != "" {
+		r.Involved = append(r.Involved, g.PasswordSetBy)
+	}
+	return r
 }
 
 const grantColumns = `g.id, g.user_id, u.name, u.email, g.role, g.organisation_id, o.name, COALESCE(o.region_id, ''), o.kind,
 	g.reason, g.status, g.proposed_by, COALESCE(p.name, ''), g.proposed_at, COALESCE(g.decided_by, ''), COALESCE(d.name, ''),
-	g.decided_at, g.version`
+	g.decided_at, g.version, COALESCE(u.password_set_by, '')`
 
 const grantFrom = ` FROM role_grants g JOIN users u ON u.id = g.user_id JOIN organisations o ON o.id = g.organisation_id
 	LEFT JOIN users p ON p.id = g.proposed_by LEFT JOIN users d ON d.id = g.decided_by`
@@ -85,7 +103,7 @@ func scanGrant(s interface{ Scan(...any) error }) (RoleGrant, error) {
 	var at store.Time
 	var decided store.NullTime
 	err := s.Scan(&g.ID, &g.UserID, &g.UserName, &g.UserEmail, &g.Role, &g.OrganisationID, &g.OrganisationName, &g.RegionID, &kind,
-		&g.Reason, &g.Status, &g.ProposedBy, &g.ProposedByName, &at, &g.DecidedBy, &g.DecidedByName, &decided, &g.Version)
+		&g.Reason, &g.Status, &g.ProposedBy, &g.ProposedByName, &at, &g.DecidedBy, &g.DecidedByName, &decided, &g.Version, &g.PasswordSetBy)
 	if kind == Region {
 		g.RegionID = g.OrganisationID
 	}
@@ -138,12 +156,55 @@ func loadPending(ctx context.Context, tx *store.Tx, users []*User) error {
 
 // roleChange is what an account edit does to the roles: the user's
 // organisation after the edit, the roles asked for, and whether an
-// administrator set a new password.
+// administrator set new credentials (a password or a sign-in address).
 type roleChange struct {
 	user    User   // the account as it is before the edit (zero ID for a new one)
 	orgID   string // the organisation after the edit
 	desired []policy.Role
 	reset   bool
+	// regionMoved: the user's organisation moved to another region.
+	regionMoved bool
+}
+
+// moved: the user's place in the tree changes.
+func (c roleChange) moved() bool {
+	return c.user.ID != "" && (c.orgID != c.user.OrganisationID || c.regionMoved)
+}
+
+// reason is why a role of this change awaits approval again.
+func (c roleChange) reason() string {
+	if c.moved() {
+		return GrantMoved
+	}
+	return GrantReset
+}
+
+// regionChanged gives every user of an organisation that moved to another
+// region the treatment of a moved user: their sensitive roles reached the
+// old region and are proposed again, by the actor.
+func (s *Service) regionChanged(ctx context.Context, tx *store.Tx, actor policy.Subject, orgID string) error {
+	ids, err := tx.Strings(ctx, `SELECT id FROM users WHERE organisation_id = ? ORDER BY id`, orgID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		u, err := LoadUser(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		roles, err := s.applyRoles(ctx, tx, actor, id, roleChange{user: u, orgID: orgID, desired: u.Roles, regionMoved: true})
+		if err != nil {
+			return err
+		}
+		if !slices.Equal(roles, u.Roles) {
+			if err := s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "user.roles",
+				ObjectType: "user", ObjectID: id, Activity: audit.ActivitySecurity, Subject: id, SubjectType: audit.SubjectUser,
+				Detail: "roles: " + joinRoles(u.Roles) + " -> " + joinRoles(roles) + "; organisation moved to another region"}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // applyRoles brings the user's roles to what the edit asks, under four
@@ -151,7 +212,7 @@ type roleChange struct {
 // roles after the edit.
 func (s *Service) applyRoles(ctx context.Context, tx *store.Tx, actor policy.Subject, userID string, c roleChange) ([]policy.Role, error) {
 	direct := actor.Operator // the command line: no second person to ask
-	moved := c.user.ID != "" && c.orgID != c.user.OrganisationID
+	moved := c.moved()
 	pending := map[policy.Role]RoleGrant{}
 	if c.user.ID != "" {
 		gs, err := queryGrants(ctx, tx, `g.status = ? AND g.user_id = ?`, GrantPending, userID)
@@ -180,22 +241,27 @@ func (s *Service) applyRoles(ctx context.Context, tx *store.Tx, actor policy.Sub
 		case had:
 			effective = append(effective, r)
 		default:
-			if _, ok := pending[r]; ok && !moved {
-				delete(pending, r) // already proposed: it stays as it is
-				continue
+			if _, ok := pending[r]; ok {
+				continue // already proposed (and proposed again below when moved or reset)
 			}
 			propose = append(propose, proposal{r, GrantNew})
 		}
 	}
-	// Proposals that the edit leaves (a moved user's are for the old
-	// organisation; direct roles need none) are withdrawn only when moved or
-	// given directly: otherwise a pending proposal stays until decided.
+	// A pending proposal stays until decided, with two exceptions: a role
+	// now given directly needs none, and when the user moved or got new
+	// credentials from an administrator, every proposal is withdrawn and
+	// made again — for the new organisation, by this editor (who then may
+	// not approve it).
 	for r, g := range pending {
-		if !moved && !(direct && slices.Contains(c.desired, r)) {
+		given := direct && slices.Contains(c.desired, r)
+		if !given && !moved && !c.reset {
 			continue
 		}
 		if err := s.closeGrant(ctx, tx, actor, g, GrantWithdrawn); err != nil {
 			return nil, err
+		}
+		if !given {
+			propose = append(propose, proposal{r, c.reason()})
 		}
 	}
 	if err := setRoles(ctx, tx, userID, effective); err != nil {
@@ -340,6 +406,11 @@ func (s *Service) DecideRoleGrant(ctx context.Context, actor policy.Subject, id 
 			}
 			if u.OrganisationID != g.OrganisationID || u.Disabled {
 				return errs.E(errs.Conflict, "grant.user_changed")
+			}
+			if g.AwaitsOwnPassword() {
+				// Whoever set the password could sign in as the user: the
+				// role takes effect only once the user has chosen their own.
+				return errs.E(errs.Conflict, "grant.password_not_own")
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO user_roles (user_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING`, g.UserID, g.Role); err != nil {
 				return err

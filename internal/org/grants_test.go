@@ -31,6 +31,20 @@ func (f *fixture) pending(t *testing.T, id string) []org.RoleGrant {
 	return u.PendingRoles
 }
 
+// ownPassword: the user chooses their own password (Mijn account); it
+// returns the new one.
+func (f *fixture) ownPassword(t *testing.T, id, current string) string {
+	t.Helper()
+	next := "mijn eigen gekozen wachtwoord " + id[:8]
+	if current == next {
+		next += "!"
+	}
+	if err := f.svc.ChangePassword(f.ctx, f.load(t, id).Subject(), "", current, next); err != nil {
+		t.Fatalf("own password: %v", err)
+	}
+	return next
+}
+
 func (f *fixture) decide(t *testing.T, actor policy.Subject, g org.RoleGrant, decision string) (org.RoleGrant, error) {
 	t.Helper()
 	return f.svc.DecideRoleGrant(f.ctx, actor, g.ID, g.Version, decision)
@@ -71,9 +85,13 @@ func TestReviewReproductionsGrantNoAccess(t *testing.T) {
 			if f.reads(t, u.ID) || f.reads(t, f.noordAdmin.ID) {
 				t.Error("a municipal beheerder reached the region's signals")
 			}
-			// Nor can it approve its own proposal.
+			// Nor can it approve its own proposal — nor could a second
+			// beheerder of the municipality: the role reaches the region.
 			_, err = f.decide(t, gron, u.PendingRoles[0], org.DecideApprove)
-			wantCode(t, err, errs.Forbidden)
+			wantCode(t, err, errs.NotFound)
+			gron2 := f.mustUser(t, "beheer2@groningen.nl", "Tweede Beheer", f.groningen.ID, policy.Beheerder)
+			_, err = f.decide(t, gron2.Subject(), u.PendingRoles[0], org.DecideApprove)
+			wantCode(t, err, errs.NotFound)
 			if f.reads(t, u.ID) {
 				t.Error("self-approved")
 			}
@@ -192,6 +210,16 @@ func TestRoleGrantApproval(t *testing.T) {
 		if f.reads(t, u.ID) {
 			t.Fatal("role in effect before approval")
 		}
+		// The region's beheerder set the password: until the user has
+		// chosen their own, nobody approves.
+		if !g.AwaitsOwnPassword() {
+			t.Fatalf("grant of an account an administrator made: %+v", g)
+		}
+		if _, err := f.decide(t, fg.Subject(), g, org.DecideApprove); !errs.Is(err, errs.Conflict) || errs.As(err).Key != "grant.password_not_own" {
+			t.Fatalf("approval before the user's own password: %v", err)
+		}
+		f.ownPassword(t, u.ID, testPassword)
+		g = f.pending(t, u.ID)[0]
 		d, err := f.decide(t, fg.Subject(), g, org.DecideApprove)
 		if err != nil {
 			t.Fatal(err)
@@ -223,7 +251,8 @@ func TestRoleGrantApproval(t *testing.T) {
 		if f.reads(t, u.ID) || len(u.PendingRoles) != 1 || u.PendingRoles[0].Reason != org.GrantReset {
 			t.Fatalf("after a reset: roles %v pending %+v", u.Roles, u.PendingRoles)
 		}
-		if _, err := f.decide(t, f.natAdmin.Subject(), u.PendingRoles[0], org.DecideApprove); err != nil {
+		f.ownPassword(t, u.ID, in.Password)
+		if _, err := f.decide(t, f.natAdmin.Subject(), f.pending(t, u.ID)[0], org.DecideApprove); err != nil {
 			t.Fatal(err)
 		}
 		// Moving the user to another organisation, likewise (and a
@@ -301,5 +330,117 @@ func TestOperatorGrantsDirectly(t *testing.T) {
 		if _, _, err := f.auth.CreateToken(f.ctx, org.System, u.ID, "koppeling"); err != nil {
 			t.Errorf("the operator makes a token: %v", err)
 		}
+	})
+}
+
+// The review of the four-eyes change (F1): an administrator who sets an
+// account's password or address may not approve its roles, even those
+// someone else proposed; a role reaching a region is approved only by
+// those who administer or oversee the region; an organisation that moves
+// to another region takes its users' sensitive roles back for approval;
+// disabling and resetting at once leaves nothing pending.
+func TestRoleGrantReviewFindings(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		reg, nat := f.regionAdmin.Subject(), f.natAdmin.Subject()
+		t.Run("reset, then approve someone else's proposal", func(t *testing.T) {
+			y, err := f.svc.CreateUser(f.ctx, reg, org.UserInput{Email: "y@noord.nl", Name: "Y", OrganisationID: f.noord.ID,
+				Roles: []policy.Role{policy.Zorgcoordinator}, Password: testPassword})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.ownPassword(t, y.ID, testPassword)
+			cur := f.load(t, y.ID)
+			in := input(cur)
+			in.Email, in.Password = "aanvaller@example.org", "een wachtwoord dat de aanvaller kent"
+			y, err = f.svc.UpdateUser(f.ctx, nat, y.ID, cur.Version, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := y.PendingRoles[0]
+			if g.ProposedBy != f.natAdmin.ID || g.Reason != org.GrantReset {
+				t.Fatalf("after the reset the grant is %+v", g)
+			}
+			if _, err := f.decide(t, nat, g, org.DecideApprove); !errs.Is(err, errs.Forbidden) || f.reads(t, y.ID) {
+				t.Fatalf("the resetting beheerder approved: %v", err)
+			}
+			// An address change alone re-proposes too.
+			cur = f.load(t, y.ID)
+			in = input(cur)
+			in.Email = "nog-een-adres@example.org"
+			y, err = f.svc.UpdateUser(f.ctx, reg, y.ID, cur.Version, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if y.PendingRoles[0].ProposedBy != f.regionAdmin.ID {
+				t.Fatalf("after the address change %+v", y.PendingRoles[0])
+			}
+			// The national beheerder still set the password.
+			if _, err := f.decide(t, nat, y.PendingRoles[0], org.DecideApprove); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("the beheerder who set the password approved: %v", err)
+			}
+		})
+		t.Run("a coordinator's role in a municipality reaches the region", func(t *testing.T) {
+			gron := f.noordAdmin.Subject()
+			u, err := f.svc.CreateUser(f.ctx, gron, org.UserInput{Email: "zc@groningen.nl", Name: "ZC Groningen", OrganisationID: f.groningen.ID,
+				Roles: []policy.Role{policy.Zorgcoordinator}, Password: testPassword})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.ownPassword(t, u.ID, testPassword)
+			g := f.pending(t, u.ID)[0]
+			fgGron := f.mustUser(t, "fg@groningen.nl", "FG Groningen", f.groningen.ID, policy.Privacyfunctionaris)
+			if _, err := f.decide(t, fgGron.Subject(), g, org.DecideApprove); !errs.Is(err, errs.NotFound) {
+				t.Errorf("the municipality's privacyfunctionaris: %v", err)
+			}
+			if _, err := f.decide(t, reg, g, org.DecideApprove); err != nil {
+				t.Errorf("the region's beheerder: %v", err)
+			}
+		})
+		t.Run("an organisation moves to another region", func(t *testing.T) {
+			loose, err := f.svc.CreateOrg(f.ctx, org.System, org.OrgInput{Kind: org.Partner, Name: "Losse partner"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			zc := f.mustUser(t, "zc@los.nl", "ZC Los", loose.ID, policy.Zorgcoordinator, policy.Analist)
+			cur, _ := f.svc.GetOrg(f.ctx, org.System, loose.ID)
+			in := orgInput(cur)
+			in.RegionID = f.noord.ID
+			if _, err := f.svc.UpdateOrg(f.ctx, nat, loose.ID, cur.Version, in); err != nil {
+				t.Fatal(err)
+			}
+			got := f.load(t, zc.ID)
+			if !slices.Equal(got.Roles, []policy.Role{policy.Analist}) || f.reads(t, zc.ID) {
+				t.Fatalf("after the move the coordinator has %v", got.Roles)
+			}
+			if p := f.pending(t, zc.ID); len(p) != 1 || p[0].Reason != org.GrantMoved {
+				t.Fatalf("pending after the move: %+v", p)
+			}
+			// A national organisation has no region; nobody moves their own
+			// organisation; only a national beheerder clears a region.
+			nin := orgInput(f.national)
+			nin.RegionID = f.noord.ID
+			_, err = f.svc.UpdateOrg(f.ctx, org.System, f.national.ID, f.national.Version, nin)
+			wantFields(t, err, errs.Invalid, "regionId:org.region.not_for_region")
+			partnerAdmin := f.mustUser(t, "beheer@vt.nl", "Beheer VT", f.partner.ID, policy.Beheerder)
+			pc, _ := f.svc.GetOrg(f.ctx, org.System, f.partner.ID)
+			pin := orgInput(pc)
+			pin.RegionID = ""
+			_, err = f.svc.UpdateOrg(f.ctx, partnerAdmin.Subject(), f.partner.ID, pc.Version, pin)
+			wantCode(t, err, errs.Forbidden)
+			_, err = f.svc.UpdateOrg(f.ctx, reg, f.partner.ID, pc.Version, pin)
+			wantCode(t, err, errs.Forbidden)
+		})
+		t.Run("disable and reset at once", func(t *testing.T) {
+			u := f.mustUser(t, "zc2@noord.nl", "ZC Twee", f.noord.ID, policy.Zorgcoordinator, policy.Analist)
+			cur := f.load(t, u.ID)
+			in := input(cur)
+			in.Disabled, in.Password = true, "een nieuw wachtwoord bij blokkeren"
+			if _, err := f.svc.UpdateUser(f.ctx, reg, u.ID, cur.Version, in); err != nil {
+				t.Fatal(err)
+			}
+			if p := f.pending(t, u.ID); len(p) != 0 {
+				t.Errorf("pending on a disabled account: %+v", p)
+			}
+		})
 	})
 }

@@ -132,7 +132,7 @@ func (s *Service) validateOrg(ctx context.Context, tx *store.Tx, in OrgInput, se
 	switch {
 	case in.Kind == Municipality && in.RegionID == "":
 		v.Add("regionId", "org.region.required")
-	case in.Kind == Region && in.RegionID != "":
+	case (in.Kind == Region || in.Kind == National) && in.RegionID != "":
 		v.Add("regionId", "org.region.not_for_region")
 	case in.RegionID != "":
 		var kind string
@@ -247,6 +247,12 @@ func (s *Service) UpdateOrg(ctx context.Context, actor policy.Subject, id string
 				return err
 			}
 		}
+		// Nobody moves their own organisation (and with it their own scope),
+		// and only a national beheerder takes an organisation out of every
+		// region (out of the region's beheerders' reach).
+		if in.RegionID != cur.RegionID && (id == actor.OrgID || in.RegionID == "" && !actor.National) {
+			return errs.E(errs.Forbidden, "org.region.own_or_national")
+		}
 		if cur.Version != version {
 			return errs.E(errs.Conflict, "error.stale")
 		}
@@ -265,8 +271,14 @@ func (s *Service) UpdateOrg(ctx context.Context, actor policy.Subject, id string
 		if o, err = getOrg(ctx, tx, id); err != nil {
 			return err
 		}
-		return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "org.update",
-			ObjectType: "organisation", ObjectID: id, Activity: audit.ActivityAccounts})
+		if err := s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "org.update",
+			ObjectType: "organisation", ObjectID: id, Activity: audit.ActivityAccounts}); err != nil {
+			return err
+		}
+		if o.Region() != cur.Region() {
+			return s.regionChanged(ctx, tx, actor, id)
+		}
+		return nil
 	})
 	return o, errs.Wrap(err, "update organisation")
 }

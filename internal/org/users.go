@@ -191,8 +191,8 @@ func (s *Service) CreateUser(ctx context.Context, actor policy.Subject, in UserI
 		}
 		u = User{ID: store.NewID(), Email: in.Email, Name: in.Name, Phone: in.Phone, OrganisationID: o.ID, Organisation: o,
 			Roles: in.Roles, Locale: in.Locale, CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1, PasswordHash: hash}
-		if _, err := tx.Exec(ctx, `INSERT INTO users (id, email, name, name_fold, phone, organisation_id, password_hash, locale, password_changed_at, created_at, updated_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, u.ID, u.Email, u.Name, Fold(u.Name), u.Phone, u.OrganisationID, hash, u.Locale, tx.Now, tx.Now, tx.Now); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO users (id, email, name, name_fold, phone, organisation_id, password_hash, password_set_by, locale, password_changed_at, created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, u.ID, u.Email, u.Name, Fold(u.Name), u.Phone, u.OrganisationID, hash, setBy(actor), u.Locale, tx.Now, tx.Now, tx.Now); err != nil {
 			if store.IsUniqueViolation(err) {
 				return &errs.Error{Code: errs.Conflict, Key: "user.email.taken", Fields: []errs.FieldError{{Field: "email", Key: "user.email.taken"}}}
 			}
@@ -309,13 +309,21 @@ func (s *Service) UpdateUser(ctx context.Context, actor policy.Subject, id strin
 		if in.Disabled {
 			// A disabled account keeps its roles but gets no new ones.
 			desired = slices.DeleteFunc(slices.Clone(in.Roles), func(r policy.Role) bool { return !slices.Contains(cur.Roles, r) })
+		}
+		// A new password or a new sign-in address, set by an administrator,
+		// are new credentials: the roles that need a second person are
+		// proposed again, by the editor.
+		roles, err := s.applyRoles(ctx, tx, actor, id, roleChange{user: cur, orgID: in.OrganisationID, desired: desired,
+			reset: hash != "" || in.Email != cur.Email})
+		if err != nil {
+			return err
+		}
+		if in.Disabled {
+			// Nothing stays pending for a disabled account, the proposals
+			// this edit made included.
 			if err := s.withdrawAll(ctx, tx, actor, id); err != nil {
 				return err
 			}
-		}
-		roles, err := s.applyRoles(ctx, tx, actor, id, roleChange{user: cur, orgID: in.OrganisationID, desired: desired, reset: hash != ""})
-		if err != nil {
-			return err
 		}
 		if !slices.Equal(cur.Roles, roles) {
 			e := entry
@@ -325,7 +333,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor policy.Subject, id strin
 			}
 		}
 		if hash != "" {
-			if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?`, hash, tx.Now, id); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ?, password_set_by = ?, password_changed_at = ? WHERE id = ?`, hash, setBy(actor), tx.Now, id); err != nil {
 				return err
 			}
 		}
@@ -501,7 +509,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor policy.Subject, keep
 		return errs.Wrap(err, "hash password")
 	}
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?`, hash, tx.Now, tx.Now, actor.UserID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ?, password_set_by = NULL, password_changed_at = ?, updated_at = ? WHERE id = ?`, hash, tx.Now, tx.Now, actor.UserID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, actor.UserID, keepSessionID); err != nil {
@@ -541,4 +549,13 @@ func administeredSQL(actor policy.Subject) (string, []any) {
 		return "(o.id = ? OR o.region_id = ?)", []any{sc.RegionID, sc.RegionID}
 	}
 	return "o.id = ?", []any{sc.OrgID}
+}
+
+// setBy is what password_set_by records for a password the actor sets for
+// someone else: the administrator, or NULL for the command line's operator.
+func setBy(actor policy.Subject) any {
+	if actor.Operator {
+		return nil
+	}
+	return actor.UserID
 }

@@ -77,8 +77,9 @@ const (
 	EditProfile  Action = "profile.edit" // own language, password
 	// ApproveRole is the second pair of eyes on a role that reaches victims'
 	// data, the processing log or other users (SensitiveRoles). Its Resource:
-	// ID the grant, OrgID/RegionID the organisation the role is for, OwnerID
-	// the user who would get it, Proposer the beheerder who proposed it.
+	// ID the grant, OrgID/RegionID what the role reaches (the organisation;
+	// for a care coordinator its region), OwnerID the user who would get it,
+	// Involved the proposer and whoever set that user's password.
 	ApproveRole Action = "user.role.approve"
 
 	// Signals (issue 4). A signal's Resource: ID, OrgID the municipality,
@@ -123,9 +124,10 @@ type Resource struct {
 	// Members are the users with need-to-know access to the object (a
 	// case's assigned coordinators and current break-the-glass grants).
 	Members []string
-	// Proposer is who proposed the object when a second person must decide
-	// on it (a role grant): never the one who decides.
-	Proposer string
+	// Involved are the users who may not decide on the object when a
+	// second person must (a role grant: its proposer, and an administrator
+	// who set the grantee's password and so could sign in as them).
+	Involved []string
 }
 
 // administers: s is a beheerder whose scope covers the object. A national
@@ -134,9 +136,18 @@ type Resource struct {
 // partner) only its own organisation, so that it can never reach the
 // region's care coordinators.
 func administers(s Subject, r Resource) bool {
-	if !s.Has(Beheerder) {
-		return false
-	}
+	return s.Has(Beheerder) && covers(s, r)
+}
+
+// oversees: s is a privacyfunctionaris whose organisation covers the
+// object, as administers for a beheerder.
+func oversees(s Subject, r Resource) bool {
+	return s.Has(Privacyfunctionaris) && covers(s, r)
+}
+
+// covers: the object lies in the part of the tree s's organisation holds
+// (national: all; a region: the region; otherwise the organisation itself).
+func covers(s Subject, r Resource) bool {
 	switch {
 	case s.National:
 		return true
@@ -191,8 +202,13 @@ func coordinates(s Subject, r Resource) bool {
 
 // Can reports whether s may do a on r. Deny by default.
 func Can(s Subject, a Action, r Resource) bool {
-	if s.Anonymous() || len(s.Roles) == 0 {
+	if s.Anonymous() {
 		return false
+	}
+	if len(s.Roles) == 0 {
+		// An account whose roles all await approval may only choose its own
+		// password (a role is approved once the user has set their own).
+		return a == EditProfile && self(s, r)
 	}
 	switch a {
 	case UseApp:
@@ -214,8 +230,8 @@ func Can(s Subject, a Action, r Resource) bool {
 		if isList(r) {
 			return s.Has(Beheerder) || s.Has(Privacyfunctionaris)
 		}
-		return r.OwnerID != "" && !self(s, r) && r.Proposer != s.UserID &&
-			(administers(s, r) || s.Has(Privacyfunctionaris) && inScope(s, r))
+		return r.OwnerID != "" && !self(s, r) && !slices.Contains(r.Involved, s.UserID) &&
+			(administers(s, r) || oversees(s, r))
 	case ReadAudit:
 		return (s.Has(Privacyfunctionaris) && (isList(r) || inScope(s, r))) || s.Has(Beheerder) && (isList(r) || administers(s, r))
 	case CreateToken:
@@ -304,7 +320,7 @@ func canSee(s Subject, a Action, r Resource) bool {
 	case ApproveRole:
 		// Those who could approve but for being the proposer or the grantee
 		// see it (forbidden, not hidden).
-		return administers(s, r) || s.Has(Privacyfunctionaris) && inScope(s, r) || self(s, r)
+		return administers(s, r) || oversees(s, r) || self(s, r)
 	case TransitionSignal, CreateSignal:
 		return Can(s, ReadSignal, r)
 	case ReadCase, WriteCase, BreakGlass:

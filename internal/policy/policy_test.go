@@ -61,9 +61,10 @@ var allowed = map[Action]map[Role][]scope{
 		Beheerder: {sList, sSelf, sOwnOrg},
 	},
 	// Four eyes: never for oneself; the proposer is tested in TestFourEyes.
+	// A municipality's privacyfunctionaris oversees its own organisation.
 	ApproveRole: {
 		Beheerder:           {sList, sOwnOrg},
-		Privacyfunctionaris: {sList, sOwnOrg, sSameRegion},
+		Privacyfunctionaris: {sList, sOwnOrg},
 	},
 	ReadAudit: {
 		Beheerder:           {sList, sSelf, sOwnOrg},
@@ -204,6 +205,11 @@ func TestDenyByDefault(t *testing.T) {
 		}
 		if Can(Subject{UserID: "u", OrgID: "o"}, a, Resource{}) {
 			t.Errorf("user without roles may %s", a)
+		}
+		// An account whose roles await approval may only choose its own password.
+		mine := Resource{ID: "u", OwnerID: "u"}
+		if got := Can(Subject{UserID: "u", OrgID: "o"}, a, mine); got != (a == EditProfile) {
+			t.Errorf("user without roles, own account, %s: %v", a, got)
 		}
 	}
 	s := Subject{UserID: "u", OrgID: "o", Roles: Roles}
@@ -355,7 +361,7 @@ func TestFourEyes(t *testing.T) {
 	admin := Subject{UserID: "u-a", OrgID: "noord", RegionID: "noord", Roles: []Role{Beheerder}}
 	other := Subject{UserID: "u-b", OrgID: "landelijk", National: true, Roles: []Role{Beheerder}}
 	fg := Subject{UserID: "u-fg", OrgID: "landelijk", National: true, Roles: []Role{Privacyfunctionaris}}
-	grant := Resource{ID: "g", OrgID: "noord", RegionID: "noord", OwnerID: "u-c", Proposer: "u-a"}
+	grant := Resource{ID: "g", OrgID: "noord", RegionID: "noord", OwnerID: "u-c", Involved: []string{"u-a"}}
 	if Can(admin, ApproveRole, grant) {
 		t.Error("the proposer approves its own proposal")
 	}
@@ -366,13 +372,19 @@ func TestFourEyes(t *testing.T) {
 		t.Error("a second beheerder or the privacyfunctionaris may not approve")
 	}
 	own := grant
-	own.OwnerID, own.Proposer = "u-b", "u-a"
+	own.OwnerID = "u-b"
 	if Can(other, ApproveRole, own) {
 		t.Error("a beheerder approves a role for itself")
 	}
 	outsider := Subject{UserID: "u-z", OrgID: "zuid", RegionID: "zuid", Roles: []Role{Beheerder}}
 	if got := errs.CodeOf(Require(outsider, ApproveRole, grant)); got != errs.NotFound {
 		t.Errorf("another region's beheerder: %q, want not found", got)
+	}
+	// Whoever set the grantee's password is involved too.
+	reset := grant
+	reset.Involved = []string{"u-a", "u-b"}
+	if Can(other, ApproveRole, reset) {
+		t.Error("the beheerder who set the user's password approves")
 	}
 	if Can(Subject{UserID: "u-x", OrgID: "noord", RegionID: "noord", Roles: []Role{Zorgcoordinator}}, ApproveRole, Resource{}) {
 		t.Error("a coordinator sees the grants")

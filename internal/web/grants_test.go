@@ -42,7 +42,17 @@ func TestRoleGrantPages(t *testing.T) {
 		// The privacyfunctionaris: on the start page, and approves.
 		fg := e.as(policy.Privacyfunctionaris)
 		fg.get("/").wantStatus(t, http.StatusOK).wantContains(t, tr("nl", "web.home.grants.title"), tr("nl", "web.home.grants.count", 1), "Zeger Zorg")
-		fg.get("/beheer/rollen").wantContains(t, `value="approve"`, `value="reject"`).wantLacks(t, `value="withdraw"`)
+		fg.get("/beheer/rollen").wantContains(t, `value="approve"`, `value="reject"`, tr("nl", "web.grants.awaits_password")).wantLacks(t, `value="withdraw"`)
+		// The beheerder chose Zeger's password: approval waits until Zeger
+		// has chosen his own (an account without roles in effect may).
+		fg.post(action[1], url.Values{"decision": {"approve"}, "version": {"1"}}).
+			wantStatus(t, http.StatusConflict).wantContains(t, tr("nl", "grant.password_not_own"))
+		zeger := e.client()
+		zeger.login("zeger@baken.test")
+		zeger.get("/account").wantStatus(t, http.StatusOK)
+		zeger.post("/account/wachtwoord", url.Values{"current": {testPassword}, "new": {"zegers eigen wachtwoord"}, "repeat": {"zegers eigen wachtwoord"}}).
+			wantStatus(t, http.StatusSeeOther)
+		fg.get("/beheer/rollen").wantLacks(t, tr("nl", "web.grants.awaits_password"))
 		r = fg.post(action[1], url.Values{"decision": {"approve"}, "version": {"1"}})
 		r.wantStatus(t, http.StatusSeeOther)
 		fg.follow(r).wantContains(t, tr("nl", "web.notice.grant_approved"), tr("nl", "web.grants.empty"))

@@ -23,3 +23,10 @@ CREATE TABLE role_grants (
 -- At most one open proposal per user and role.
 CREATE UNIQUE INDEX role_grants_one_pending ON role_grants (user_id, role) WHERE status = 'pending';
 CREATE INDEX role_grants_status ON role_grants (status, proposed_at);
+
+-- Who last set the user's password when that was not the user: an
+-- administrator who creates or resets an account knows its password, so
+-- they may not approve that account's roles, and no sensitive role is
+-- approved until the user has chosen their own password. NULL: the user
+-- (or the command line's operator) set it.
+ALTER TABLE users ADD COLUMN password_set_by TEXT;
