@@ -199,11 +199,8 @@ func (a *App) Handler() (http.Handler, error) {
 		}
 		fmt.Fprintln(w, "ready")
 	})
-	metrics := promhttp.HandlerFor(a.Reg, promhttp.HandlerOpts{})
-	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
-		httpx.SetRoute(r, "GET /metrics")
-		metrics.ServeHTTP(w, r)
-	})
+	// /metrics is not here: it has its own listener (MetricsHandler,
+	// ServeMetrics), so that the application port does not publish it.
 	// Both surfaces apply Go's cross-origin protection themselves, each
 	// refusing with its own error format (the 403 page, problem+json).
 	mux.Handle("/api/", apiH)
@@ -215,6 +212,44 @@ func (a *App) Handler() (http.Handler, error) {
 		httpx.SecureHeaders(a.Cfg.SecureCookies()),
 		httpx.MaxBody(a.Cfg.MaxBody),
 	), nil
+}
+
+// MetricsHandler serves the Prometheus metrics at GET /metrics and nothing
+// else (404). It is meant for its own listener (--metrics-listen), never the
+// application port.
+func (a *App) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Reg, promhttp.HandlerOpts{}))
+	return httpx.Chain(mux, httpx.Trace, httpx.SecureHeaders(false), httpx.MaxBody(1024))
+}
+
+// ServeMetrics serves MetricsHandler on ln until ctx ends.
+func (a *App) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.MetricsHandler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Logger.Info("metrics are listening", slog.String("addr", ln.Addr().String()))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("metrics shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 // Serve serves on ln until ctx ends, then stops accepting connections and
