@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -91,6 +93,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Optio
 	if err != nil {
 		return nil, err
 	}
+	warnReadable(logger, db)
 	applied, err := db.Migrate(ctx)
 	if err != nil {
 		db.Close()
@@ -135,6 +138,26 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Optio
 		Orgs: orgs, Auth: authSvc, I18n: bundle, Content: cat, Engine: engine,
 		Signals: signals, Cases: cases.NewService(db, log, keys, cat, signals),
 		Kader: kader.NewService(db, log, cat), Notify: mailer, Reg: reg, Started: started}, nil
+}
+
+// warnReadable warns when group or others may read the SQLite database or
+// its WAL: Baken creates them 0600, but a copy, a restore or an old install
+// may have left them open. (The key file is checked more strictly: a
+// readable one is refused, see fieldcrypt.LoadOrCreate.)
+func warnReadable(logger *slog.Logger, db *store.DB) {
+	if db.Dialect() != store.SQLite || runtime.GOOS == "windows" {
+		return
+	}
+	for _, p := range []string{db.Path(), db.Path() + "-wal", db.Path() + "-shm"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		if m := fi.Mode().Perm(); m&0o077 != 0 {
+			logger.Warn("database file is readable by others: it holds victims' data; make it private (chmod 600)",
+				slog.String("file", p), slog.String("mode", fmt.Sprintf("%04o", m)))
+		}
+	}
 }
 
 // loadContent loads and validates the content catalogue (the embedded one

@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 )
@@ -87,7 +88,9 @@ func New(f File) (*Keyring, error) {
 
 // LoadOrCreate reads the keyring at path. When the file does not exist it
 // generates one with mode 0600 and reports created = true. A file that exists
-// but cannot be read or parsed is an error: Baken must not start with a key it
+// but that group or others may read or write (on Unix) is refused, as OpenSSH
+// refuses such a private key: whoever reads it opens every sealed field of
+// any copy of the database. A file that cannot be read or parsed is an error: Baken must not start with a key it
 // cannot trust, or it would seal new data that old keys cannot open.
 func LoadOrCreate(path string) (k *Keyring, created bool, err error) {
 	b, err := os.ReadFile(path)
@@ -99,6 +102,10 @@ func LoadOrCreate(path string) (k *Keyring, created bool, err error) {
 		data, _ := json.MarshalIndent(f, "", "  ")
 		fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
+			return nil, false, fmt.Errorf("create key file %s: %w", path, err)
+		}
+		if err := fh.Chmod(0o600); err != nil { // whatever the umask
+			fh.Close()
 			return nil, false, fmt.Errorf("create key file %s: %w", path, err)
 		}
 		if _, err := fh.Write(append(data, '\n')); err != nil {
@@ -113,6 +120,9 @@ func LoadOrCreate(path string) (k *Keyring, created bool, err error) {
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("read key file %s: %w", path, err)
+	}
+	if err := checkMode(path); err != nil {
+		return nil, false, err
 	}
 	var f File
 	dec := json.NewDecoder(strings.NewReader(string(b)))
@@ -201,3 +211,19 @@ func randomBytes(n int) []byte {
 func randomID() string { return hex.EncodeToString(randomBytes(4)) }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// checkMode refuses a key file that group or others may access (Unix modes;
+// Windows has none to check).
+func checkMode(path string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("key file %s: %w", path, err)
+	}
+	if m := fi.Mode().Perm(); m&0o077 != 0 {
+		return fmt.Errorf("key file %s has mode %04o: group or others may read the encryption keys; make it private (chmod 600 %s) and check who has read it", path, m, path)
+	}
+	return nil
+}
