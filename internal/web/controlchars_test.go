@@ -62,7 +62,9 @@ func TestControlCharactersRefusedAtTheEdge(t *testing.T) {
 						check("query", send(c, p+"?"+name+"="+url.QueryEscape(bad), nil), name)
 					}
 				}
-				if method == http.MethodPost {
+				// (The document upload takes multipart bodies: its text fields
+				// are checked by its handler with the same rule.)
+				if method == http.MethodPost && !strings.HasSuffix(path, "/documenten") {
 					for _, name := range []string{"name", "body", "email", "reason", "note", "q"} {
 						for _, c := range clients {
 							want := name
