@@ -2,7 +2,9 @@
 # Runs every Baken test on SQLite and PostgreSQL, plus the browser test.
 # It sets up what the tests need first: PostgreSQL (installed with apt-get when
 # missing, started when stopped, a test database created) and Debian's
-# Chromium. This is the README's test command; .ci/run calls it.
+# Chromium; then gofmt, go vet, the NL API Design Rules linter (spectral, installed
+# locally with npm into .cache/spectral) on the served OpenAPI document, and go
+# test. This is the README's test command; .ci/run calls it.
 #
 #   bash scripts/test.sh            # everything
 #   bash scripts/test.sh -run Login ./internal/auth/...   # extra args go to `go test`
@@ -68,5 +70,39 @@ unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' 
 if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
 say "go vet"
 go vet ./...
+# --- NL API Design Rules linter on the served OpenAPI document ------------------
+# Spectral with the official ADR ruleset (../shared/tools/adr-linter.yaml) must
+# report 0 errors on what /api/v1/openapi.json actually serves.
+spectral_version=6.16.3
+spectral=".cache/spectral/node_modules/.bin/spectral"
+if [ ! -x "$spectral" ] || ! "$spectral" --version 2>/dev/null | grep -qx "$spectral_version"; then
+  command -v npm >/dev/null || { echo "npm is not installed: Node.js 20+ is needed for the API linter (spectral)"; exit 1; }
+  say "installing @stoplight/spectral-cli@$spectral_version into .cache/spectral (npm)"
+  npm install --silent --no-audit --no-fund --prefix .cache/spectral "@stoplight/spectral-cli@$spectral_version" >/dev/null
+fi
+ruleset="${BAKEN_ADR_RULESET:-../shared/tools/adr-linter.yaml}"
+[ -f "$ruleset" ] || { echo "API linter ruleset not found at $ruleset (set BAKEN_ADR_RULESET)"; exit 1; }
+say "API linter (spectral, NL API Design Rules) on the served /api/v1/openapi.json"
+lint_dir=$(mktemp -d)
+baken_pid=""
+cleanup_lint() { if [ -n "$baken_pid" ]; then kill "$baken_pid" 2>/dev/null || true; wait "$baken_pid" 2>/dev/null || true; fi; rm -rf "$lint_dir"; }
+trap cleanup_lint EXIT
+go build -o "$lint_dir/baken" ./cmd/baken
+"$lint_dir/baken" serve --db "sqlite:$lint_dir/baken.db" --listen 127.0.0.1:0 >"$lint_dir/serve.log" 2>&1 &
+baken_pid=$!
+addr=""
+for _ in $(seq 1 100); do
+  addr=$(grep -o 'addr=[0-9.:]*' "$lint_dir/serve.log" | head -1 | cut -d= -f2 || true)
+  [ -n "$addr" ] && break
+  kill -0 "$baken_pid" 2>/dev/null || break
+  sleep 0.2
+done
+[ -n "$addr" ] || { echo "baken serve did not start:"; cat "$lint_dir/serve.log"; exit 1; }
+curl -fsS "http://$addr/api/v1/openapi.json" -o "$lint_dir/openapi.json"
+"$spectral" lint --ruleset "$ruleset" --fail-severity error "$lint_dir/openapi.json"
+cleanup_lint
+baken_pid=""
+trap - EXIT
+
 say "go test (SQLite and PostgreSQL, browser)"
 go test -count=1 "${@:-./...}"

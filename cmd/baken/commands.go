@@ -115,6 +115,24 @@ func cmdServe(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "baken serve: cannot listen on %s: %v\n", cfg.Listen, err)
 		return exitFailure
 	}
+	var metricsDone chan error
+	if cfg.MetricsListen != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsListen)
+		if err != nil {
+			ln.Close()
+			fmt.Fprintf(e.stderr, "baken serve: cannot listen on %s (metrics): %v\n", cfg.MetricsListen, err)
+			return exitFailure
+		}
+		metricsDone = make(chan error, 1)
+		mctx, stop := context.WithCancel(ctx)
+		defer func() {
+			stop()
+			if err := <-metricsDone; err != nil {
+				fmt.Fprintf(e.stderr, "baken serve: metrics: %v\n", err)
+			}
+		}()
+		go func() { metricsDone <- a.ServeMetrics(mctx, mln) }()
+	}
 	if err := a.Serve(ctx, ln); err != nil {
 		fmt.Fprintf(e.stderr, "baken serve: %v\n", err)
 		return exitFailure

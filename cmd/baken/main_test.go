@@ -209,6 +209,10 @@ func TestBackup(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "backup written") {
 		t.Fatalf("backup: %+v", r)
 	}
+	// The copy is private (F8), whatever the umask.
+	if fi, err := os.Stat(to); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("backup mode: %v %v, want 0600", fi.Mode().Perm(), err)
+	}
 	// The copy is a complete database: its log verifies and it holds the users.
 	if r := cli(t, "sqlite:"+to, keyFile, "", nil, "audit", "verify"); r.code != 0 {
 		t.Fatalf("verify the copy: %+v", r)

@@ -157,7 +157,17 @@ func (a *API) wrap(rt route) http.HandlerFunc {
 		httpx.SetRoute(r, rt.pattern)
 		var u org.User
 		var err error
-		if !rt.public {
+		// Path values and query parameters with characters no field
+		// allows (a NUL byte, other control characters, invalid UTF-8)
+		// stop here, named, before anything reads them (F6).
+		if bad := httpx.BadParams(r); len(bad) > 0 {
+			var v errs.Validation
+			for _, name := range bad {
+				v.Add(name, "field.control_chars")
+			}
+			err = v.Err()
+		}
+		if err == nil && !rt.public {
 			u, err = a.authenticate(w, r)
 		}
 		if err == nil {

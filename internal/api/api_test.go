@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"github.com/baken-nl/baken/internal/store"
 	"net/http"
 	"slices"
 	"strings"
@@ -789,5 +790,41 @@ func TestCrossOrigin(t *testing.T) {
 		}
 		bare.do(t, "GET", "/api/v1/me", nil, e.as("admin"), header("Sec-Fetch-Site", "cross-site")).want(t, http.StatusOK)
 		bare.do(t, "POST", "/api/v1/organisations", body, e.as("admin"), header("Sec-Fetch-Site", "same-origin")).want(t, http.StatusCreated)
+	})
+}
+
+// TestTraceparentDoesNotSetProcessingLogTrace (F11): the processing-log
+// records of a request carry Baken's own trace id (the request id), never
+// the one a client sent; the caller's trace is kept in the access log line
+// as the parent.
+func TestTraceparentDoesNotSetProcessingLogTrace(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		const callerTrace, callerSpan = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+		a := e.do(t, "GET", "/api/v1/users/"+e.users["signaleerderA"].ID, nil, e.as("adminA"),
+			header("traceparent", "00-"+callerTrace+"-"+callerSpan+"-01")).want(t, http.StatusOK)
+		own := a.header.Get("X-Request-Id")
+		if len(own) != 32 || own == callerTrace {
+			t.Fatalf("request id %q", own)
+		}
+		count := func(trace string) int {
+			var n int
+			err := e.a.DB.Tx(e.ctx, func(tx *store.Tx) error {
+				return tx.QueryRow(e.ctx, `SELECT count(*) FROM processing_log WHERE trace_id = ?`, trace).Scan(&n)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := count(callerTrace); n != 0 {
+			t.Fatalf("%d processing-log records carry the caller's trace id", n)
+		}
+		if n := count(own); n != 1 {
+			t.Fatalf("%d processing-log records carry the request id, want 1 (user.read)", n)
+		}
+		logs := e.logs.String()
+		if !strings.Contains(logs, "parent_trace_id="+callerTrace) || !strings.Contains(logs, "parent_span_id="+callerSpan) {
+			t.Fatalf("the caller's trace is not in the access log:\n%s", logs)
+		}
 	})
 }

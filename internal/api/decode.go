@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/baken-nl/baken/internal/errs"
+	"github.com/baken-nl/baken/internal/httpx"
 )
 
 // maxJSONBody caps an API request body (the app-wide cap may be larger: API
@@ -145,6 +146,10 @@ func decodeValue(v *errs.Validation, path string, raw json.RawMessage, dst refle
 		dst.Set(s)
 		return
 	}
+	if !validStrings(raw) {
+		v.Add(path, "field.control_chars")
+		return
+	}
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.DisallowUnknownFields()
 	if err := d.Decode(dst.Addr().Interface()); err != nil {
@@ -174,6 +179,10 @@ func decodeObject(v *errs.Validation, path string, raw json.RawMessage, dst refl
 		if err := dec.Decode(&m); err != nil {
 			v.Add(path, "api.field.type") // cannot happen: raw is valid
 			return
+		}
+		if !httpx.ValidText(name, false) {
+			v.Add(child(path, "?"), "field.control_chars")
+			continue
 		}
 		p := child(path, name)
 		if seen[name] {
@@ -216,6 +225,22 @@ func checkBody(data []byte) (json.RawMessage, error) {
 		return nil, bodyError("api.body.object")
 	}
 	return whole, nil
+}
+
+// validStrings reports whether every string in the JSON value raw (escapes
+// decoded: "\u0000" is a NUL) is httpx.ValidText; multi-line text is allowed
+// (a body member may be a note).
+func validStrings(raw json.RawMessage) bool {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return true // the end (raw is valid JSON)
+		}
+		if s, ok := tok.(string); ok && !httpx.ValidText(s, true) {
+			return false
+		}
+	}
 }
 
 // jsonFields maps the json names of the exported fields of struct value s

@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -91,6 +93,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Optio
 	if err != nil {
 		return nil, err
 	}
+	warnReadable(logger, db)
 	applied, err := db.Migrate(ctx)
 	if err != nil {
 		db.Close()
@@ -135,6 +138,26 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Optio
 		Orgs: orgs, Auth: authSvc, I18n: bundle, Content: cat, Engine: engine,
 		Signals: signals, Cases: cases.NewService(db, log, keys, cat, signals),
 		Kader: kader.NewService(db, log, cat), Notify: mailer, Reg: reg, Started: started}, nil
+}
+
+// warnReadable warns when group or others may read the SQLite database or
+// its WAL: Baken creates them 0600, but a copy, a restore or an old install
+// may have left them open. (The key file is checked more strictly: a
+// readable one is refused, see fieldcrypt.LoadOrCreate.)
+func warnReadable(logger *slog.Logger, db *store.DB) {
+	if db.Dialect() != store.SQLite || runtime.GOOS == "windows" {
+		return
+	}
+	for _, p := range []string{db.Path(), db.Path() + "-wal", db.Path() + "-shm"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		if m := fi.Mode().Perm(); m&0o077 != 0 {
+			logger.Warn("database file is readable by others: it holds victims' data; make it private (chmod 600)",
+				slog.String("file", p), slog.String("mode", fmt.Sprintf("%04o", m)))
+		}
+	}
 }
 
 // loadContent loads and validates the content catalogue (the embedded one
@@ -199,11 +222,8 @@ func (a *App) Handler() (http.Handler, error) {
 		}
 		fmt.Fprintln(w, "ready")
 	})
-	metrics := promhttp.HandlerFor(a.Reg, promhttp.HandlerOpts{})
-	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
-		httpx.SetRoute(r, "GET /metrics")
-		metrics.ServeHTTP(w, r)
-	})
+	// /metrics is not here: it has its own listener (MetricsHandler,
+	// ServeMetrics), so that the application port does not publish it.
 	// Both surfaces apply Go's cross-origin protection themselves, each
 	// refusing with its own error format (the 403 page, problem+json).
 	mux.Handle("/api/", apiH)
@@ -215,6 +235,44 @@ func (a *App) Handler() (http.Handler, error) {
 		httpx.SecureHeaders(a.Cfg.SecureCookies()),
 		httpx.MaxBody(a.Cfg.MaxBody),
 	), nil
+}
+
+// MetricsHandler serves the Prometheus metrics at GET /metrics and nothing
+// else (404). It is meant for its own listener (--metrics-listen), never the
+// application port.
+func (a *App) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Reg, promhttp.HandlerOpts{}))
+	return httpx.Chain(mux, httpx.Trace, httpx.SecureHeaders(false), httpx.MaxBody(1024))
+}
+
+// ServeMetrics serves MetricsHandler on ln until ctx ends.
+func (a *App) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.MetricsHandler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Logger.Info("metrics are listening", slog.String("addr", ln.Addr().String()))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("metrics shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 // Serve serves on ln until ctx ends, then stops accepting connections and

@@ -102,10 +102,26 @@ func TestOpsEndpoints(t *testing.T) {
 				t.Fatal(err)
 			}
 			srv := newServer(t, h)
+			// The metrics live on their own listener (F7), never on the app port.
+			mln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			mdone := make(chan error, 1)
+			go func() { mdone <- a.ServeMetrics(ctx, mln) }()
+			defer func() {
+				cancel()
+				if err := <-mdone; err != nil {
+					t.Errorf("metrics listener: %v", err)
+				}
+			}()
+			metricsURL := "http://" + mln.Addr().String()
 			// In this order: /metrics counts the two requests before it.
-			for _, c := range []struct{ path, want string }{{"/healthz", "ok"}, {"/readyz", "ready"}, {"/metrics", `baken_http_requests_total{method="GET",route="GET /readyz",status="200"} 1`}} {
+			for _, c := range []struct{ base, path, want string }{{srv, "/healthz", "ok"}, {srv, "/readyz", "ready"},
+				{metricsURL, "/metrics", `baken_http_requests_total{method="GET",route="GET /readyz",status="200"} 1`}} {
 				path, want := c.path, c.want
-				resp, err := http.Get(srv + path)
+				resp, err := http.Get(c.base + path)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -118,9 +134,28 @@ func TestOpsEndpoints(t *testing.T) {
 					t.Errorf("%s: missing request id or CSP", path)
 				}
 			}
+			// The app port has no metrics: the 404 page, without a counter in it.
+			resp, err := http.Get(srv + "/metrics")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusNotFound || strings.Contains(string(b), "baken_http_requests_total") {
+				t.Errorf("/metrics on the app port: %d, want 404 without metrics", resp.StatusCode)
+			}
+			// The metrics listener serves nothing else.
+			resp, err = http.Get(metricsURL + "/healthz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusNotFound {
+				t.Errorf("/healthz on the metrics listener: %d, want 404", resp.StatusCode)
+			}
 			// The database goes away: readiness says so, liveness does not.
 			a.Close()
-			resp, err := http.Get(srv + "/readyz")
+			resp, err = http.Get(srv + "/readyz")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/baken-nl/baken/internal/cases"
+	"github.com/baken-nl/baken/internal/signal"
 	"github.com/baken-nl/baken/internal/store"
 	"github.com/baken-nl/baken/internal/store/storetest"
 )
@@ -77,6 +78,70 @@ func TestEncryptedAtRest(t *testing.T) {
 		}
 		if _, err := f.svc.Get(f.ctx, f.coord, d.ID); err == nil {
 			t.Error("a name moved to the contact column opened")
+		}
+	})
+}
+
+// sealedColumns are the sealed columns of signals and cases.
+var sealedColumns = map[string][]string{
+	"signals":            {"place_enc", "came_to_light_enc", "narrative_enc"},
+	"signal_persons":     {"alias_enc", "name_enc", "contact_enc"},
+	"signal_events":      {"remark_enc", "note_enc"},
+	"cases":              {"client_name_enc", "client_birth_date_enc", "client_bsn_enc", "client_nationality_enc", "client_origin_enc", "client_languages_enc", "client_gender_enc", "client_contact_enc"},
+	"case_events":        {"body_enc"},
+	"case_access_grants": {"reason_enc"},
+}
+
+// TestEmptySealedFieldsLookSealed (F14): an empty sealed field is stored as a
+// ciphertext like any other (of the same length as a short value), not as
+// "", so the database does not tell which values are absent; a "" written
+// before still reads as empty.
+func TestEmptySealedFieldsLookSealed(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		in := signalInput()
+		in.Place, in.Narrative, in.CameToLight = "", "", ""
+		in.Persons = []signal.PersonInput{{Alias: "Mirela"}}
+		s, err := f.signals.Create(f.ctx, f.sig, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := f.svc.Create(f.ctx, f.coord, cases.Input{SignalIDs: []string{s.ID}, Client: cases.Client{Name: "M."}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.BreakGlass(f.ctx, f.coord2, c.ID, "Spoed"); err != nil {
+			t.Fatal(err)
+		}
+		for table, cols := range sealedColumns {
+			if n := f.count(t, table, "1 = 1"); n == 0 {
+				t.Fatalf("no rows in %s: the test checks nothing", table)
+			}
+			for _, col := range cols {
+				if n := f.count(t, table, col+" = ''"); n != 0 {
+					t.Errorf("%s.%s: %d rows store an empty value as ''", table, col, n)
+				}
+			}
+		}
+		// The lengths of an empty and a short sealed value are alike.
+		var empty, short string
+		if err := f.db.SQL().QueryRowContext(f.ctx, store.Rebind(f.db.Dialect(),
+			`SELECT client_bsn_enc, client_name_enc FROM cases WHERE id = ?`), c.ID).Scan(&empty, &short); err != nil {
+			t.Fatal(err)
+		}
+		if len(empty) != len(short) {
+			t.Errorf("an empty and a two-character value differ in length: %d, %d", len(empty), len(short))
+		}
+		// What was stored as "" before still reads as empty.
+		if _, err := f.db.SQL().ExecContext(f.ctx, store.Rebind(f.db.Dialect(),
+			`UPDATE cases SET client_bsn_enc = '', client_contact_enc = '' WHERE id = ?`), c.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.svc.Get(f.ctx, f.coord, c.ID)
+		if err != nil || got.Client.Name != "M." || got.Client.BSN != "" || got.Client.Contact != "" {
+			t.Fatalf("old empty values: %+v %v", got.Client, err)
+		}
+		if sig, err := f.signals.Get(f.ctx, f.coord, s.ID); err != nil || sig.Place != "" || sig.Narrative != "" {
+			t.Fatalf("signal read back: %v", err)
 		}
 	})
 }

@@ -73,12 +73,12 @@ const (
 // Client is the person a case is about. Every field is sealed at rest.
 type Client struct {
 	Name            string   `json:"name"`
-	BirthDate       string   `json:"birthDate"`       // YYYY-MM-DD
-	BSN             string   `json:"bsn"`             // 9 digits, eleven-test
-	Nationality     string   `json:"nationality"`     // ISO 3166-1 alpha-2
-	CountryOfOrigin string   `json:"countryOfOrigin"` // ISO 3166-1 alpha-2
-	Languages       []string `json:"languages"`       // ISO 639-1/-3 codes
-	Gender          string   `json:"gender"`          // one of Genders
+	BirthDate       string   `json:"birthDate,omitempty"` // YYYY-MM-DD
+	BSN             string   `json:"bsn"`                 // 9 digits, eleven-test
+	Nationality     string   `json:"nationality"`         // ISO 3166-1 alpha-2
+	CountryOfOrigin string   `json:"countryOfOrigin"`     // ISO 3166-1 alpha-2
+	Languages       []string `json:"languages"`           // ISO 639-1/-3 codes
+	Gender          string   `json:"gender"`              // one of Genders
 	Contact         string   `json:"contact"`
 }
 

@@ -40,17 +40,14 @@ func (s *Service) Catalog() *content.Catalog { return s.cat }
 
 func aad(table, column, id string) string { return table + "." + column + ":" + id }
 
+// seal seals plain in its place; an empty value is sealed too (F14: "" in a
+// column would tell that the value is absent).
 func (s *Service) seal(plain, table, column, id string) (string, error) {
-	if plain == "" {
-		return "", nil
-	}
 	return s.keys.Seal(plain, aad(table, column, id))
 }
 
+// open opens a sealed value; "" (an empty value stored before F14) is "".
 func (s *Service) open(sealed, table, column, id string) (string, error) {
-	if sealed == "" {
-		return "", nil
-	}
 	return s.keys.Open(sealed, aad(table, column, id))
 }
 

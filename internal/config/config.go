@@ -20,6 +20,7 @@ import (
 // Config is everything a Baken process can be told.
 type Config struct {
 	Listen          string        // address to listen on
+	MetricsListen   string        // address of the separate /metrics listener; "" = no metrics endpoint
 	DB              string        // sqlite:PATH or postgres://…
 	BaseURL         string        // public URL, for links in e-mails and Secure cookies
 	DataDir         string        // where the key file and SQLite data live by default
@@ -67,6 +68,7 @@ type option struct {
 func (c *Config) Flags(fs *flag.FlagSet, env Env, which ...string) (finish func() error, err error) {
 	opts := []option{
 		str("listen", "address to listen on", &c.Listen),
+		str("metrics-listen", "address of a separate listener for /metrics, e.g. 127.0.0.1:9090 (loopback recommended); empty: no metrics endpoint", &c.MetricsListen),
 		str("db", "database: sqlite:PATH or postgres://user@host/db", &c.DB),
 		str("base-url", "public URL of this Baken, e.g. https://baken.example.nl (default http://LISTEN)", &c.BaseURL),
 		str("data-dir", "directory for the key file (default: the SQLite file's directory, else .)", &c.DataDir),
@@ -200,6 +202,11 @@ func (c *Config) finish() error {
 	}
 	if c.MaxBody < 1024 {
 		problems = append(problems, "max body: want at least 1024 bytes")
+	}
+	if c.MetricsListen != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
+			problems = append(problems, fmt.Sprintf("metrics listen %q: want host:port", c.MetricsListen))
+		}
 	}
 	problems = append(problems, c.checkSMTP()...)
 	if len(problems) > 0 {

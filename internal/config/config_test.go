@@ -38,6 +38,22 @@ func TestPrecedence(t *testing.T) {
 	}
 }
 
+// TestMetricsListen: the metrics listener is off unless asked for (F7),
+// through the flag or BAKEN_METRICS_LISTEN, and must be host:port.
+func TestMetricsListen(t *testing.T) {
+	c, err := parse(t, nil)
+	if err != nil || c.MetricsListen != "" {
+		t.Fatalf("default: %q %v", c.MetricsListen, err)
+	}
+	c, err = parse(t, map[string]string{"BAKEN_METRICS_LISTEN": "127.0.0.1:9090"})
+	if err != nil || c.MetricsListen != "127.0.0.1:9090" {
+		t.Fatalf("env: %q %v", c.MetricsListen, err)
+	}
+	if _, err := parse(t, nil, "--metrics-listen", "9090"); err == nil {
+		t.Fatal("metrics-listen without a port separator accepted")
+	}
+}
+
 func TestInvalid(t *testing.T) {
 	for name, tc := range map[string]struct {
 		env  map[string]string

@@ -1,6 +1,7 @@
 package fieldcrypt
 
 import (
+	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
@@ -35,9 +36,7 @@ func TestSealOpen(t *testing.T) {
 	if _, err := k.Open(tampered, "users.name:1"); err == nil {
 		t.Fatal("tampered ciphertext opened")
 	}
-	if e, _ := k.Seal("", "x"); e != "" {
-		t.Fatal("empty value sealed to non-empty")
-	}
+	// An empty value is sealed too (F14): see TestSealEmptyAndShortAlike.
 }
 
 func TestRotation(t *testing.T) {
@@ -109,4 +108,57 @@ func FuzzOpen(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		_, _ = k.Open(in, "") // must not panic
 	})
+}
+
+// TestSealEmptyAndShortAlike (F14): an empty value seals to a ciphertext like
+// any other, and values up to 31 bytes (empty included) give ciphertexts of
+// one length, so the database tells neither absence nor short lengths. A ""
+// stored before, and a v1 ciphertext (unpadded), still open.
+func TestSealEmptyAndShortAlike(t *testing.T) {
+	k, err := New(Generate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lengths := map[int]bool{}
+	for _, pt := range []string{"", "a", "06", "M.", "ja", strings.Repeat("x", 31)} {
+		s, err := k.Seal(pt, "t.c:1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s == "" {
+			t.Fatalf("%q sealed to the empty string", pt)
+		}
+		lengths[len(s)] = true
+		if got, err := k.Open(s, "t.c:1"); err != nil || got != pt {
+			t.Fatalf("open(seal(%q)) = %q, %v", pt, got, err)
+		}
+		if _, err := k.Open(s, "t.c:2"); err == nil {
+			t.Fatalf("%q opened with another aad", pt)
+		}
+	}
+	if len(lengths) != 1 {
+		t.Fatalf("short values seal to %d different lengths: %v", len(lengths), lengths)
+	}
+	long, _ := k.Seal(strings.Repeat("x", 32), "t.c:1")
+	if lengths[len(long)] {
+		t.Fatal("a 32-byte value has the length of a short one: no length classes")
+	}
+	// Older forms keep opening: "" (an empty value before F14) and v1.
+	if got, err := k.Open("", "t.c:1"); err != nil || got != "" {
+		t.Fatalf("open(\"\") = %q, %v", got, err)
+	}
+	aead := k.aeads[k.active]
+	nonce := randomBytes(aead.NonceSize())
+	v1 := "v1:" + k.active + ":" + base64.RawStdEncoding.EncodeToString(aead.Seal(nonce, nonce, []byte("oud"), []byte("t.c:1")))
+	if got, err := k.Open(v1, "t.c:1"); err != nil || got != "oud" {
+		t.Fatalf("open(v1) = %q, %v", got, err)
+	}
+	if KeyIDOf(v1) != k.active || KeyIDOf(long) != k.active {
+		t.Fatal("KeyIDOf does not read both versions")
+	}
+	// A v2 ciphertext whose padding is broken does not open.
+	bad := "v2:" + k.active + ":" + base64.RawStdEncoding.EncodeToString(aead.Seal(nonce, nonce, []byte("no marker"), []byte("t.c:1")))
+	if _, err := k.Open(bad, "t.c:1"); err == nil {
+		t.Fatal("a v2 value without padding opened")
+	}
 }

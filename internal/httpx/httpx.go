@@ -30,16 +30,16 @@ func Chain(h http.Handler, ms ...Middleware) http.Handler {
 	return h
 }
 
-// Trace gives each request a trace id (taken from a valid W3C traceparent
-// header, else new) and a span id, answers the id in X-Request-Id, and puts
-// them in the context for logs and the processing log.
+// Trace gives each request Baken's own new trace id and span id, answers the
+// trace id in X-Request-Id, and puts them in the context for logs and the
+// processing log. A valid W3C traceparent header from the caller is kept as
+// the parent (logged with the request by Observe), never taken over: a client
+// must not choose the trace ids of the processing log.
 func Trace(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tr := reqctx.Trace{SpanID: reqctx.NewSpanID()}
-		if id, _, ok := reqctx.FromTraceparent(r.Header.Get("traceparent")); ok {
-			tr.TraceID = id
-		} else {
-			tr.TraceID = reqctx.NewTraceID()
+		tr := reqctx.Trace{TraceID: reqctx.NewTraceID(), SpanID: reqctx.NewSpanID()}
+		if id, span, ok := reqctx.FromTraceparent(r.Header.Get("traceparent")); ok {
+			tr.ParentTraceID, tr.ParentSpanID = id, span
 		}
 		w.Header().Set("X-Request-Id", tr.TraceID)
 		next.ServeHTTP(w, r.WithContext(reqctx.With(r.Context(), tr)))
@@ -87,7 +87,8 @@ func SetRoute(r *http.Request, pattern string) {
 }
 
 // Observe logs one line per request and feeds the metrics. Logged: method,
-// route pattern, status, duration, size and request id; never query strings,
+// route pattern, status, duration, size, request id and the caller's
+// traceparent ids when valid; never query strings,
 // bodies or anything else that could carry personal data.
 func Observe(logger *slog.Logger, m *Metrics) Middleware {
 	return func(next http.Handler) http.Handler {
@@ -113,10 +114,14 @@ func Observe(logger *slog.Logger, m *Metrics) Middleware {
 			if rec.Status >= 500 {
 				level = slog.LevelError
 			}
-			logger.LogAttrs(r.Context(), level, "request",
-				slog.String("request_id", reqctx.RequestID(r.Context())),
+			attrs := []slog.Attr{slog.String("request_id", reqctx.RequestID(r.Context())),
 				slog.String("method", r.Method), slog.String("route", route),
-				slog.Int("status", rec.Status), slog.Duration("duration", d), slog.Int("bytes", rec.Bytes))
+				slog.Int("status", rec.Status), slog.Duration("duration", d), slog.Int("bytes", rec.Bytes)}
+			if tr := reqctx.From(r.Context()); tr.ParentTraceID != "" {
+				// The caller's trace (validated hex), to link its trace to ours.
+				attrs = append(attrs, slog.String("parent_trace_id", tr.ParentTraceID), slog.String("parent_span_id", tr.ParentSpanID))
+			}
+			logger.LogAttrs(r.Context(), level, "request", attrs...)
 		})
 	}
 }

@@ -32,19 +32,33 @@ func TestSecureHeaders(t *testing.T) {
 	}
 }
 
-func TestTraceTakesValidTraceparent(t *testing.T) {
+// TestTraceKeepsCallerAsParent (F11): a caller's traceparent never becomes
+// Baken's trace id (a client could otherwise choose, or collide with, the
+// trace ids of the processing log); it is kept as the parent.
+func TestTraceKeepsCallerAsParent(t *testing.T) {
 	var seen reqctx.Trace
 	h := Trace(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen = reqctx.From(r.Context()) }))
 	req := httptest.NewRequest("GET", "/", nil)
 	req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	if seen.TraceID != "4bf92f3577b34da6a3ce929d0e0e4736" || rec.Header().Get("X-Request-Id") != seen.TraceID || seen.SpanID == "00f067aa0ba902b7" {
-		t.Fatalf("trace %+v, header %q", seen, rec.Header().Get("X-Request-Id"))
+	if len(seen.TraceID) != 32 || seen.TraceID == "4bf92f3577b34da6a3ce929d0e0e4736" || len(seen.SpanID) != 16 || seen.SpanID == "00f067aa0ba902b7" {
+		t.Fatalf("the caller chose the trace: %+v", seen)
+	}
+	if rec.Header().Get("X-Request-Id") != seen.TraceID {
+		t.Fatalf("X-Request-Id %q, trace %q", rec.Header().Get("X-Request-Id"), seen.TraceID)
+	}
+	if seen.ParentTraceID != "4bf92f3577b34da6a3ce929d0e0e4736" || seen.ParentSpanID != "00f067aa0ba902b7" {
+		t.Fatalf("the caller's trace is not kept as the parent: %+v", seen)
+	}
+	first := seen.TraceID
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	if seen.TraceID == first {
+		t.Fatal("two requests with the same traceparent share a trace id")
 	}
 	req.Header.Set("traceparent", "nonsense")
 	h.ServeHTTP(httptest.NewRecorder(), req)
-	if len(seen.TraceID) != 32 || seen.TraceID == "4bf92f3577b34da6a3ce929d0e0e4736" {
+	if len(seen.TraceID) != 32 || seen.ParentTraceID != "" || seen.ParentSpanID != "" {
 		t.Fatalf("malformed traceparent taken over: %+v", seen)
 	}
 }

@@ -63,7 +63,7 @@ type Item struct {
 	Evidence  string    `json:"evidence"`
 	Links     []string  `json:"links"`
 	Owner     string    `json:"owner"`
-	Date      string    `json:"date"` // YYYY-MM-DD or ""
+	Date      string    `json:"date,omitempty"` // YYYY-MM-DD or ""
 	Remark    string    `json:"remark"`
 	UpdatedBy string    `json:"updatedBy,omitempty"`
 	UpdatedAt time.Time `json:"updatedAt"`

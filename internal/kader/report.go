@@ -7,9 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-pdf/fpdf"
-
 	"github.com/baken-nl/baken/internal/errs"
+	"github.com/baken-nl/baken/internal/pdfdoc"
 	"github.com/baken-nl/baken/internal/policy"
 	"github.com/baken-nl/baken/internal/store"
 )
@@ -69,47 +68,34 @@ func (s *Service) PDF(ctx context.Context, actor policy.Subject, id, lang string
 
 func (s *Service) renderPDF(rep Report, lang string, t Translator) ([]byte, error) {
 	r := rep.Round
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCompression(pdfCompress)
-	pdf.SetCreationDate(rep.Now)
-	pdf.SetModificationDate(rep.Now)
-	tr := pdf.UnicodeTranslatorFromDescriptor("")
 	title := t("kader.report.title", r.MunicipalityName, r.Year)
-	pdf.SetTitle(title, true)
-	pdf.SetLang(lang)
-	pdf.SetProducer("Baken", true)
-	pdf.SetMargins(18, 18, 18)
-	pdf.SetAutoPageBreak(true, 18)
-	pdf.AliasNbPages("{nb}")
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-12)
-		pdf.SetFont("Helvetica", "", 8)
-		pdf.SetTextColor(90, 90, 90)
-		pdf.CellFormat(0, 5, tr(t("kader.report.footer", r.MunicipalityName, r.Year, rep.Now.In(zone).Format("02-01-2006"))+
-			"  ·  "+t("kader.report.page", pdf.PageNo())+" {nb}"), "", 0, "C", false, 0, "")
-		pdf.SetTextColor(0, 0, 0)
-	})
-	pdf.AddPage()
-	width, _ := pdf.GetPageSize()
-	left, _, right, _ := pdf.GetMargins()
-	w := width - left - right
+	pdf := pdfdoc.New(pdfdoc.Options{Title: title, Lang: lang, Producer: "Baken", Created: rep.Now, Margin: 18,
+		Compress: pdfCompress, Footer: func(pdf pdfdoc.Doc) {
+			pdf.SetY(-12)
+			pdf.SetFont("", 8)
+			pdf.SetTextColor(90, 90, 90)
+			pdf.Cell(0, 5, t("kader.report.footer", r.MunicipalityName, r.Year, rep.Now.In(zone).Format("02-01-2006"))+
+				"  ·  "+t("kader.report.page", pdf.PageNo())+" "+pdfdoc.TotalPages, "", "C", false, false)
+			pdf.SetTextColor(0, 0, 0)
+		}})
+	left, w := pdf.Left(), pdf.Width()
 
 	h1 := func(s string) {
 		pdf.Ln(3)
-		pdf.SetFont("Helvetica", "B", 13)
-		pdf.MultiCell(w, 7, tr(s), "", "L", false)
+		pdf.SetFont("B", 13)
+		pdf.Paragraph(w, 7, s)
 		pdf.Ln(1)
 	}
 	body := func(s string) {
-		pdf.SetFont("Helvetica", "", 10)
-		pdf.MultiCell(w, 5, tr(s), "", "L", false)
+		pdf.SetFont("", 10)
+		pdf.Paragraph(w, 5, s)
 	}
 	cat := s.cat
 
-	pdf.SetFont("Helvetica", "B", 17)
-	pdf.MultiCell(w, 9, tr(title), "", "L", false)
-	pdf.SetFont("Helvetica", "", 9)
-	pdf.MultiCell(w, 4.5, tr(cat.Kader.Note.In(lang)), "", "L", false)
+	pdf.SetFont("B", 17)
+	pdf.Paragraph(w, 9, title)
+	pdf.SetFont("", 9)
+	pdf.Paragraph(w, 4.5, cat.Kader.Note.In(lang))
 	pdf.Ln(2)
 
 	// Basis op orde.
@@ -129,17 +115,17 @@ func (s *Service) renderPDF(rep Report, lang string, t Translator) ([]byte, erro
 		return fmt.Sprintf("%d%%", *p)
 	}
 	cols := []float64{w - 3*28, 28, 28, 28}
-	pdf.SetFont("Helvetica", "B", 9)
+	pdf.SetFont("B", 9)
 	pdf.SetFillColor(235, 235, 235)
 	for i, hd := range []string{t("kader.report.theme"), t("kader.report.plateau1"), t("kader.report.plateau2"), t("kader.report.total")} {
 		align := "R"
 		if i == 0 {
 			align = "L"
 		}
-		pdf.CellFormat(cols[i], 6, tr(hd), "B", 0, align, true, 0, "")
+		pdf.Cell(cols[i], 6, hd, "B", align, true, false)
 	}
 	pdf.Ln(-1)
-	pdf.SetFont("Helvetica", "", 9)
+	pdf.SetFont("", 9)
 	byTheme := map[string][3]*int{}
 	for _, sc := range r.Scores {
 		if sc.ThemeID == "" {
@@ -158,24 +144,24 @@ func (s *Service) renderPDF(rep Report, lang string, t Translator) ([]byte, erro
 	}
 	for _, th := range cat.Kader.Themes {
 		v := byTheme[th.ID]
-		pdf.CellFormat(cols[0], 6, tr(fmt.Sprintf("%d. %s", th.Number, th.Label.In(lang))), "", 0, "L", false, 0, "")
-		pdf.CellFormat(cols[1], 6, pct(v[0]), "", 0, "R", false, 0, "")
-		pdf.CellFormat(cols[2], 6, pct(v[1]), "", 0, "R", false, 0, "")
-		pdf.CellFormat(cols[3], 6, pct(v[2]), "", 1, "R", false, 0, "")
+		pdf.Cell(cols[0], 6, fmt.Sprintf("%d. %s", th.Number, th.Label.In(lang)), "", "L", false, false)
+		pdf.Cell(cols[1], 6, pct(v[0]), "", "R", false, false)
+		pdf.Cell(cols[2], 6, pct(v[1]), "", "R", false, false)
+		pdf.Cell(cols[3], 6, pct(v[2]), "", "R", false, true)
 	}
-	pdf.SetFont("Helvetica", "B", 9)
-	pdf.CellFormat(cols[0]+cols[1]+cols[2], 6, tr(t("kader.report.overall")), "T", 0, "L", false, 0, "")
-	pdf.CellFormat(cols[3], 6, pct(Overall(r.Scores).Percent), "T", 1, "R", false, 0, "")
+	pdf.SetFont("B", 9)
+	pdf.Cell(cols[0]+cols[1]+cols[2], 6, t("kader.report.overall"), "T", "L", false, false)
+	pdf.Cell(cols[3], 6, pct(Overall(r.Scores).Percent), "T", "R", false, true)
 	pdf.Ln(3)
 
 	// The chart: one bar per theme (total), the number beside it.
-	pdf.SetFont("Helvetica", "", 8)
+	pdf.SetFont("", 8)
 	labelW, barMax := 62.0, w-62-16
 	for _, th := range cat.Kader.Themes {
 		v := byTheme[th.ID][2]
-		y := pdf.GetY()
+		y := pdf.Y()
 		pdf.SetXY(left, y)
-		pdf.CellFormat(labelW, 6, tr(fmt.Sprintf("%d. %s", th.Number, th.Label.In(lang))), "", 0, "L", false, 0, "")
+		pdf.Cell(labelW, 6, fmt.Sprintf("%d. %s", th.Number, th.Label.In(lang)), "", "L", false, false)
 		pdf.SetDrawColor(120, 120, 120)
 		pdf.Rect(left+labelW, y+1, barMax, 4, "D")
 		if v != nil && *v > 0 {
@@ -183,7 +169,7 @@ func (s *Service) renderPDF(rep Report, lang string, t Translator) ([]byte, erro
 			pdf.Rect(left+labelW, y+1, barMax*float64(*v)/100, 4, "F")
 		}
 		pdf.SetXY(left+labelW+barMax+2, y)
-		pdf.CellFormat(14, 6, pct(v), "", 1, "L", false, 0, "")
+		pdf.Cell(14, 6, pct(v), "", "L", false, true)
 	}
 	pdf.SetDrawColor(0, 0, 0)
 
@@ -198,8 +184,8 @@ func (s *Service) renderPDF(rep Report, lang string, t Translator) ([]byte, erro
 	}
 	for _, id := range r.Blocking {
 		b, _ := cat.BuildingBlock(id)
-		pdf.SetFont("Helvetica", "", 10)
-		pdf.MultiCell(w, 5, tr("•  "+b.Label.In(lang)+" ("+t("kader.status."+string(status[id]))+")"), "", "L", false)
+		pdf.SetFont("", 10)
+		pdf.Paragraph(w, 5, "•  "+b.Label.In(lang)+" ("+t("kader.status."+string(status[id]))+")")
 	}
 
 	// The action plan.
@@ -219,13 +205,13 @@ func (s *Service) renderPDF(rep Report, lang string, t Translator) ([]byte, erro
 		if d, err := time.Parse(time.DateOnly, a.Deadline); err == nil {
 			line += "  ·  " + t("kader.report.deadline") + ": " + d.Format("02-01-2006")
 		}
-		pdf.SetFont("Helvetica", "B", 10)
-		pdf.MultiCell(w, 5, tr(a.Title), "", "L", false)
-		pdf.SetFont("Helvetica", "", 9)
+		pdf.SetFont("B", 10)
+		pdf.Paragraph(w, 5, a.Title)
+		pdf.SetFont("", 9)
 		if b, ok := cat.BuildingBlock(a.BlockID); ok {
-			pdf.MultiCell(w, 4.5, tr(t("kader.report.block")+": "+b.Label.In(lang)), "", "L", false)
+			pdf.Paragraph(w, 4.5, t("kader.report.block")+": "+b.Label.In(lang))
 		}
-		pdf.MultiCell(w, 4.5, tr(line), "", "L", false)
+		pdf.Paragraph(w, 4.5, line)
 		pdf.Ln(1.5)
 	}
 
@@ -247,12 +233,12 @@ func (s *Service) renderPDF(rep Report, lang string, t Translator) ([]byte, erro
 		case c.Check == "signals_recorded":
 			line += " (" + t("kader.report.signals", c.Count, c.From, c.To) + ")"
 		}
-		pdf.SetFont("Helvetica", "", 10)
-		pdf.MultiCell(w, 5.5, tr(line), "", "L", false)
+		pdf.SetFont("", 10)
+		pdf.Paragraph(w, 5.5, line)
 	}
 
 	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
+	if err := pdf.Write(&buf); err != nil {
 		return nil, fmt.Errorf("report pdf: %w", err)
 	}
 	return buf.Bytes(), nil

@@ -14,10 +14,16 @@ type key int
 
 const traceKey key = 0
 
-// Trace identifies a request (TraceID, also its request id) and the current span.
+// Trace identifies a request (TraceID, also its request id) and the current
+// span. Both are always Baken's own random ids: a caller's W3C traceparent is
+// kept only as the parent (ParentTraceID, ParentSpanID), for the access log,
+// so that no client can choose or collide with the trace ids of the
+// processing log.
 type Trace struct {
-	TraceID string // 32 hex
-	SpanID  string // 16 hex
+	TraceID       string // 32 hex, Baken's own
+	SpanID        string // 16 hex, Baken's own
+	ParentTraceID string // the caller's trace id from traceparent, or ""
+	ParentSpanID  string // the caller's span id from traceparent, or ""
 }
 
 // NewTraceID returns a random 128-bit trace id in hex.

@@ -9,7 +9,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -75,6 +77,9 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 			return nil, errors.New("open sqlite: empty path in " + dbURL)
 		}
 		d.path = path
+		if err := createPrivate(path); err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
 		db, err := sql.Open("sqlite", sqliteDSN(path))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
@@ -104,7 +109,60 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 		d.Close()
 		return nil, fmt.Errorf("database %s not reachable: %w", redactURL(dbURL), err)
 	}
+	if d.dialect == SQLite {
+		// SQLite makes the WAL and shared-memory files with the database's
+		// mode; set it explicitly all the same (they may predate this).
+		for _, p := range []string{d.path + "-wal", d.path + "-shm"} {
+			if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				d.Close()
+				return nil, fmt.Errorf("open sqlite: %w", err)
+			}
+		}
+	}
 	return d, nil
+}
+
+// createPrivate makes the SQLite file at path, when it does not exist yet,
+// with mode 0600, and its directory, when missing, with mode 0700, whatever
+// the umask: the database holds victims' data. An existing file keeps its
+// mode (the start-up check warns when others can read it).
+func createPrivate(path string) error {
+	dir := filepath.Dir(path)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		if err := mkdirPrivate(dir); err != nil {
+			return err
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// mkdirPrivate makes dir and any missing parents with mode 0700 (set
+// explicitly, not left to the umask).
+func mkdirPrivate(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	parent := filepath.Dir(dir)
+	if parent != dir {
+		if err := mkdirPrivate(parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return os.Chmod(dir, 0o700)
 }
 
 func sqliteDSNReadOnly(path string) string {
@@ -291,14 +349,32 @@ func NewID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
-// Backup writes a consistent copy of a SQLite database to path while it is
-// in use (VACUUM INTO). PostgreSQL deployments use pg_dump.
+// Backup writes a consistent copy of a SQLite database to path, a new file
+// made with mode 0600, while it is in use (VACUUM INTO). PostgreSQL deployments use pg_dump.
 func (d *DB) Backup(ctx context.Context, path string) error {
 	if d.dialect != SQLite {
 		return errors.New("backup: only for SQLite; use pg_dump for PostgreSQL")
 	}
-	_, err := d.sql.ExecContext(ctx, `VACUUM INTO ?`, path)
-	return err
+	// VACUUM INTO accepts an empty file: make it first, 0600 whatever the
+	// umask, so the copy is never readable by others, not even for a moment.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		os.Remove(path)
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("backup: %w", err)
+	}
+	if _, err := d.sql.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		os.Remove(path)
+		return err
+	}
+	return nil
 }
 
 // Strings runs a query of one text column and returns its values (an empty,

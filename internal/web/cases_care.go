@@ -337,6 +337,19 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request, st *stat
 	}
 	id := r.PathValue("id")
 	typed := url.Values{"documentType": {up.in.Type}}
+	// The multipart text fields pass the edge's one rule too (F6): the
+	// form again, 400, with the error at the field.
+	if !httpx.ValidText(up.in.Type, false) || !httpx.ValidText(up.in.Filename, false) {
+		var v errs.Validation
+		if !httpx.ValidText(up.in.Type, false) {
+			v.Add("documentType", "field.control_chars")
+		}
+		if !httpx.ValidText(up.in.Filename, false) {
+			v.Add("file", "field.control_chars")
+		}
+		typed.Set("documentType", clean(up.in.Type, false))
+		return s.caseProblem(statusAs{w, http.StatusBadRequest}, r, id, caseFormDocuments, typed, v.Err(), nil)
+	}
 	if large {
 		// The file is larger than the body may be: the page with the
 		// problem at the file field, the type kept (413).

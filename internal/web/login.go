@@ -72,6 +72,22 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, status, "login", p)
 }
 
+// loginAgain shows the sign-in form again when a field held a character no
+// field allows (F6): 400, the typed address kept (cleaned), the error at
+// each named field. Nothing was checked: no attempt is counted.
+func (s *Server) loginAgain(w http.ResponseWriter, r *http.Request, fields []string) error {
+	f := newForm(url.Values{"email": {clean(r.PostForm.Get("email"), false)}}, loginLabels)
+	for _, name := range fields {
+		if name == "email" || name == "password" {
+			f.Add(name, "field.control_chars")
+		} else {
+			f.Alert = "web.error.bad_form"
+		}
+	}
+	p := s.newPage(r, "web.login.title", loginPage{Form: f, Next: safeNext(clean(r.PostForm.Get("next"), false))})
+	return s.render(w, r, http.StatusBadRequest, "login", p)
+}
+
 // logout ends the session and clears its cookie.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)

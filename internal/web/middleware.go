@@ -79,10 +79,19 @@ func (s *Server) wrap(rt route) http.Handler {
 		}
 		err := s.load(w, r, st)
 		if err == nil {
+			err = checkParams(r)
+		}
+		if err == nil {
 			err = s.guard(r, rt, st)
 		}
 		if err == nil {
 			err = rt.h(w, r)
+		}
+		var bad *badInputError
+		if errors.As(err, &bad) && bad.form {
+			if again, ok := s.formAgain()[rt.pattern]; ok {
+				err = again(w, r, bad.fields)
+			}
 		}
 		if err != nil {
 			s.renderError(w, r, err)
@@ -146,11 +155,59 @@ func (s *Server) guard(r *http.Request, rt route, st *state) error {
 				slog.String("request_id", reqctx.RequestID(r.Context())), slog.String("route", rt.pattern))
 			return errCSRF
 		}
+		// Form fields with characters no field allows stop here (F6).
+		if bad := httpx.BadFields(r.PostForm); len(bad) > 0 {
+			return &badInputError{fields: bad, form: true}
+		}
 	}
 	if rt.access == signedIn && !st.signedIn() {
 		return errs.E(errs.Unauthenticated, "error.unauthenticated")
 	}
 	return nil
+}
+
+// badInputError is a request with characters no field allows (a NUL byte,
+// another control character, invalid UTF-8) in the named path values, query
+// parameters or form fields (F6): a 400, never passed on to a handler.
+// form says the fields are of the posted form: a page registered in
+// formAgain shows its form again with the error at each field.
+type badInputError struct {
+	fields []string
+	form   bool
+}
+
+func (e *badInputError) Error() string {
+	return "characters not allowed in " + strings.Join(e.fields, ", ")
+}
+
+// checkParams refuses path values and query parameters with characters no
+// field allows (httpx.BadParams: one rule for the pages and the API).
+func checkParams(r *http.Request) error {
+	if bad := httpx.BadParams(r); len(bad) > 0 {
+		return &badInputError{fields: bad}
+	}
+	return nil
+}
+
+// formAgain lists the pages that show their form again, with the field
+// error, when a posted field holds a character no field allows; other
+// routes answer the 400 page naming the fields.
+func (s *Server) formAgain() map[string]func(w http.ResponseWriter, r *http.Request, fields []string) error {
+	return map[string]func(w http.ResponseWriter, r *http.Request, fields []string) error{
+		"POST /inloggen": s.loginAgain,
+	}
+}
+
+// clean replaces what ValidText refuses by U+FFFD, to show a typed value
+// again without the offending characters.
+func clean(v string, multiline bool) string {
+	v = strings.ToValidUTF8(v, "\uFFFD")
+	return strings.Map(func(c rune) rune {
+		if c < 0x20 && !(multiline && (c == '\t' || c == '\n' || c == '\r')) || c == 0x7f {
+			return '\uFFFD'
+		}
+		return c
+	}, v)
 }
 
 // uploadCSRF is the CSRF check of an upload route, on the token its handler

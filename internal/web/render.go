@@ -321,6 +321,7 @@ func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, status i
 type errorPage struct {
 	Status  int
 	Message string // catalog key
+	Arg     string // the message's argument, if any
 }
 
 // statusOf is errs.Statuses: one mapping for pages and API.
@@ -348,6 +349,10 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	if errors.As(err, &tooBig) {
 		code = errs.TooLarge
 	}
+	var bad *badInputError
+	if errors.As(err, &bad) {
+		code = errs.Invalid // 400, naming the fields
+	}
 	if code == errs.Unauthenticated {
 		s.redirectToLogin(w, r, st)
 		return
@@ -364,7 +369,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		s.d.Logger.ErrorContext(r.Context(), "page failed", slog.String("request_id", reqctx.RequestID(r.Context())),
 			slog.String("method", r.Method), slog.Int("status", status), slog.Any("err", err))
 	}
-	p := s.newPage(r, "web.error.title."+strconv.Itoa(status), errorPage{Status: status, Message: key})
+	ep := errorPage{Status: status, Message: key}
+	if bad != nil {
+		ep.Message, ep.Arg = "web.error.control_chars", clean(strings.Join(bad.fields, ", "), false)
+	}
+	p := s.newPage(r, "web.error.title."+strconv.Itoa(status), ep)
 	if p.Title == "web.error.title."+strconv.Itoa(status) {
 		p.Title = s.d.I18n.T(st.lang, "web.error.title.other")
 	}
