@@ -451,11 +451,15 @@ func (s *Service) ChangePassword(ctx context.Context, actor policy.Subject, keep
 	if err != nil {
 		return errs.Wrap(err, "change password")
 	}
-	if ok, _ := password.Check(current, u.PasswordHash); !ok {
+	ok, err := password.CheckContext(ctx, current, u.PasswordHash)
+	if errors.Is(err, password.ErrBusy) || ctx.Err() != nil {
+		return password.ErrBusy // not checked: the server is busy hashing (or the caller left)
+	}
+	if !ok {
 		return &errs.Error{Code: errs.Invalid, Key: "error.validation", Fields: []errs.FieldError{{Field: "current", Key: "password.current_wrong"}}}
 	}
 	// The new one is hashed only once the current one is right.
-	hash, err := password.Hash(next, s.params)
+	hash, err := password.HashContext(ctx, next, s.params)
 	if err != nil {
 		return errs.Wrap(err, "hash password")
 	}
