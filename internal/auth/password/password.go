@@ -69,6 +69,17 @@ func Slots(p Params) int {
 	return int(max(l.budget/max(int64(p.Memory), 1), 1))
 }
 
+// Hold takes the whole budget until release is called: no hash or check
+// starts meanwhile (they wait, then answer ErrBusy). For tests of the busy
+// answer, and for an operator's maintenance code that must keep hashing off.
+func Hold(ctx context.Context) (release func(), err error) {
+	l := current.Load()
+	if err := l.sem.Acquire(ctx, l.budget); err != nil {
+		return nil, err
+	}
+	return func() { l.sem.Release(l.budget) }, nil
+}
+
 // reserve waits (at most the limiter's wait, and no longer than ctx lives)
 // until memKiB fits the budget, and returns the function that gives it back.
 func reserve(ctx context.Context, memKiB uint32) (release func(), err error) {
