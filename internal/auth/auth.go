@@ -30,6 +30,11 @@ type Config struct {
 	Window          time.Duration // default 15m
 	Lockout         time.Duration // default 15m
 	Params          password.Params
+	// ClientAttempts is how many sign-in attempts one client address (an
+	// IPv6 /64) may make a minute, in a burst or spread (default 30);
+	// MaxClients bounds how many addresses are remembered (default 10000).
+	ClientAttempts int
+	MaxClients     int
 }
 
 func (c *Config) defaults() {
@@ -51,6 +56,12 @@ func (c *Config) defaults() {
 	if c.Params == (password.Params{}) {
 		c.Params = password.Default
 	}
+	if c.ClientAttempts <= 0 {
+		c.ClientAttempts = 30
+	}
+	if c.MaxClients <= 0 {
+		c.MaxClients = 10000
+	}
 }
 
 // Service authenticates users.
@@ -60,13 +71,15 @@ type Service struct {
 	keys      *fieldcrypt.Keyring
 	cfg       Config
 	dummyHash string
+	clients   *clientLimiter
 }
 
 // NewService returns the auth service.
 func NewService(db *store.DB, log *audit.Log, keys *fieldcrypt.Keyring, cfg Config) (*Service, error) {
 	cfg.defaults()
 	// The hash unknown users are checked against, so that they take as long as known ones.
-	return &Service{db: db, log: log, keys: keys, cfg: cfg, dummyHash: password.Dummy(cfg.Params)}, nil
+	return &Service{db: db, log: log, keys: keys, cfg: cfg, dummyHash: password.Dummy(cfg.Params),
+		clients: newClientLimiter(cfg.ClientAttempts, cfg.MaxClients)}, nil
 }
 
 // Config returns the effective configuration.

@@ -52,7 +52,8 @@ func TestParallelLoginsStayWithinTheMemoryBudget(t *testing.T) {
 	password.SetMemoryBudget(budget, time.Minute) // a long wait: every login is hashed, none answered busy
 	t.Cleanup(func() { password.SetMemoryBudget(0, 0) })
 	cfg := testConfig
-	cfg.Params = password.Params{Memory: password.Default.Memory, Time: 1, Threads: password.Default.Threads} // the default memory cost; one pass keeps the test quick
+	// The default memory cost; one pass instead of three keeps the test quick.
+	cfg.Params = password.Params{Memory: password.Default.Memory, Time: 1, Threads: password.Default.Threads}
 	cfg.MaxFailures = 1000 // every one of the burst is checked, none refused as locked
 	eachWith(t, cfg, func(t *testing.T, f *fixture) {
 		runtime.GC()

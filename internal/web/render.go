@@ -363,6 +363,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		s.d.Logger.ErrorContext(r.Context(), "page failed", slog.String("request_id", reqctx.RequestID(r.Context())),
 			slog.String("method", r.Method), slog.Int("status", status), slog.Any("err", err))
 	}
+	if ra := errs.RetryAfterHeader(err); ra != "" {
+		w.Header().Set("Retry-After", ra)
+	}
 	p := s.newPage(r, "web.error.title."+strconv.Itoa(status), errorPage{Status: status, Message: key})
 	if p.Title == "web.error.title."+strconv.Itoa(status) {
 		p.Title = s.d.I18n.T(st.lang, "web.error.title.other")

@@ -1,0 +1,93 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+
+	"github.com/baken-nl/baken/internal/auth/password"
+	"github.com/baken-nl/baken/internal/config"
+	"github.com/baken-nl/baken/internal/policy"
+	"github.com/baken-nl/baken/internal/store"
+)
+
+func (e *env) logRecords(t *testing.T) int {
+	t.Helper()
+	var n int
+	if err := e.app.DB.Tx(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow(context.Background(), `SELECT count(*) FROM processing_log`).Scan(&n)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestLoginPerClientLimit (F2): beside the per-account lockout, one client
+// address gets a limited number of sign-in attempts a minute, whatever
+// addresses it tries; then 429 with Retry-After, before any hashing and
+// without a processing-log record. Behind a trusted proxy the client is the
+// rightmost X-Forwarded-For entry; without --trust-proxy that header is
+// ignored.
+func TestLoginPerClientLimit(t *testing.T) {
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			for _, trust := range []bool{false, true} {
+				t.Run("trust-proxy="+strconv.FormatBool(trust), func(t *testing.T) {
+					e := newEnv(t, d, func(c *config.Config) { c.LoginPerClient, c.TrustProxy = 3, trust })
+					c := e.client()
+					c.get("/inloggen")
+					c.header.Set("X-Forwarded-For", "198.51.100.1, 203.0.113.9")
+					for i := range 3 {
+						c.post("/inloggen", url.Values{"email": {"iemand" + strconv.Itoa(i) + "@example.nl"}, "password": {"wrong password"}}).
+							wantStatus(t, http.StatusUnprocessableEntity)
+					}
+					before := e.logRecords(t)
+					r := c.post("/inloggen", url.Values{"email": {e.users[policy.Analist].Email}, "password": {testPassword}})
+					r.wantStatus(t, http.StatusTooManyRequests).wantContains(t, tr("nl", "auth.client_throttled"))
+					if ra, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || ra < 1 || ra > 20 {
+						t.Errorf("Retry-After %q, want the seconds until the next attempt (20 at most)", r.Header.Get("Retry-After"))
+					}
+					if c.cookie("baken_session") != "" {
+						t.Error("a throttled attempt signed in")
+					}
+					if n := e.logRecords(t); n != before {
+						t.Errorf("%d processing-log records for a throttled attempt, want none", n-before)
+					}
+					// Another client (behind the trusted proxy: another
+					// rightmost address) still signs in; without trust, the
+					// header changes nothing: the same peer, still throttled.
+					c.header.Set("X-Forwarded-For", "198.51.100.1, 203.0.113.10")
+					r = c.post("/inloggen", url.Values{"email": {e.users[policy.Analist].Email}, "password": {testPassword}})
+					if trust {
+						r.wantStatus(t, http.StatusSeeOther)
+					} else {
+						r.wantStatus(t, http.StatusTooManyRequests)
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestLoginBusy (F2): when the hashing memory budget has no room within the
+// wait, sign-in answers 503 with Retry-After and the busy message, instead
+// of allocating.
+func TestLoginBusy(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		c := e.client()
+		c.get("/inloggen")
+		release, err := password.Hold(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := c.post("/inloggen", url.Values{"email": {e.users[policy.Analist].Email}, "password": {testPassword}})
+		release()
+		r.wantStatus(t, http.StatusServiceUnavailable).wantContains(t, tr("nl", "auth.busy"), `value="`+e.users[policy.Analist].Email+`"`)
+		if r.Header.Get("Retry-After") == "" {
+			t.Error("busy answer without Retry-After")
+		}
+		c.post("/inloggen", url.Values{"email": {e.users[policy.Analist].Email}, "password": {testPassword}}).wantStatus(t, http.StatusSeeOther)
+	})
+}
