@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/baken-nl/baken/internal/api"
+	"github.com/baken-nl/baken/internal/auth/password"
 	"github.com/baken-nl/baken/internal/org"
 )
 
@@ -776,5 +778,26 @@ func TestCrossOrigin(t *testing.T) {
 		}
 		bare.do(t, "GET", "/api/v1/me", nil, e.as("admin"), header("Sec-Fetch-Site", "cross-site")).want(t, http.StatusOK)
 		bare.do(t, "POST", "/api/v1/organisations", body, e.as("admin"), header("Sec-Fetch-Site", "same-origin")).want(t, http.StatusCreated)
+	})
+}
+
+// TestPasswordHashBusy (F2): an administrator's create with a password while
+// the hashing memory budget has no room answers 503 with Retry-After as a
+// problem (described in the OpenAPI document), and nothing is created.
+func TestPasswordHashBusy(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		release, err := password.Hold(e.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		newUser := map[string]any{"email": "druk@baken.test", "name": "Druk", "organisationId": e.gemA.ID,
+			"roles": []string{"signaleerder"}, "password": testPassword}
+		r := e.do(t, "POST", "/api/v1/users", newUser, e.as("adminA"))
+		release()
+		r.wantProblem(t, http.StatusServiceUnavailable, "unavailable")
+		if ra, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || ra < 1 {
+			t.Errorf("Retry-After %q", r.header.Get("Retry-After"))
+		}
+		e.do(t, "POST", "/api/v1/users", newUser, e.as("adminA")).want(t, http.StatusCreated)
 	})
 }
