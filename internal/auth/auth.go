@@ -135,7 +135,10 @@ func (s *Service) Login(ctx context.Context, email, pw, replaceCookie string) (c
 		e := audit.Entry{ActorID: u.ID, ActorOrgID: u.OrganisationID, Action: "auth.login", ObjectType: "user", ObjectID: u.ID,
 			Activity: audit.ActivitySecurity, Subject: u.ID, SubjectType: audit.SubjectUser}
 		if !found {
-			e.Subject, e.SubjectType, e.Detail = email, audit.SubjectEmail, "unknown account"
+			// What was typed is not kept (it may be a password typed into the
+			// wrong field): only a keyed hash, which tells repeated attempts at
+			// the same address apart from others and reveals nothing.
+			e.Subject, e.SubjectType, e.Detail = s.keys.Index("login.unknown", email), audit.SubjectEmailHash, "unknown account"
 		}
 		return e
 	}

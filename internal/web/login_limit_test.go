@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/baken-nl/baken/internal/auth/password"
@@ -89,5 +90,20 @@ func TestLoginBusy(t *testing.T) {
 			t.Error("busy answer without Retry-After")
 		}
 		c.post("/inloggen", url.Values{"email": {e.users[policy.Analist].Email}, "password": {testPassword}}).wantStatus(t, http.StatusSeeOther)
+	})
+}
+
+// TestLogHidesTypedUnknownAddress (F9): after a failed sign-in whose
+// "e-mail" was something else (a password typed in the wrong field), the
+// processing-log page shows that an unknown address was tried and nothing
+// of what was typed.
+func TestLogHidesTypedUnknownAddress(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		const typed = "Mijn-Geheime-Wachtwoord-2026"
+		c := e.client()
+		c.get("/inloggen")
+		c.post("/inloggen", url.Values{"email": {typed}, "password": {"x"}}).wantStatus(t, http.StatusUnprocessableEntity)
+		e.as(policy.Privacyfunctionaris).get("/logboek?action=auth.login").wantStatus(t, http.StatusOK).
+			wantContains(t, tr("nl", "web.log.unknown_address")).wantLacks(t, typed, strings.ToLower(typed))
 	})
 }
