@@ -228,8 +228,16 @@ func (s *Service) Login(ctx context.Context, email, pw, replaceCookie string) (c
 	return cookie, u, nil
 }
 
-// touchEvery limits how often a session's last-seen time is written.
+// touchEvery limits how often a token's last-used time is written, and is
+// the longest gap between writes of a session's last-seen time.
 const touchEvery = time.Minute
+
+// touchSessionEvery is how often a session's last-seen time is written: at
+// most a minute apart, and at most a tenth of the idle timeout, so that a
+// session in use is never ended as idle because its use was not recorded.
+func (s *Service) touchSessionEvery() time.Duration {
+	return min(touchEvery, s.cfg.IdleTimeout/10)
+}
 
 // SessionUser returns the user of a session cookie, checking the idle and
 // absolute timeouts and that the account is still enabled.
@@ -242,7 +250,7 @@ func (s *Service) SessionUser(ctx context.Context, cookie string) (org.User, Ses
 	var sess Session
 	var expired, touch bool
 	// Read on the read pool; write only when the session must go or its
-	// last-seen time is more than a minute old.
+	// last-seen time is older than touchSessionEvery.
 	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
 		var hash string
 		var c, seen, exp store.Time
@@ -268,7 +276,7 @@ func (s *Service) SessionUser(ctx context.Context, cookie string) (org.User, Ses
 		if u.Disabled {
 			return ErrNoSession
 		}
-		touch = tx.Now.Sub(sess.LastSeenAt) >= touchEvery
+		touch = tx.Now.Sub(sess.LastSeenAt) >= s.touchSessionEvery()
 		return nil
 	})
 	if errors.Is(err, ErrNoSession) {

@@ -473,3 +473,25 @@ func TestUnknownAddressNotDisclosed(t *testing.T) {
 		}
 	})
 }
+
+// TestShortIdleTimeoutKeepsActiveSessions (F12): last_seen_at is written
+// often enough for the configured idle timeout (at most a tenth of it
+// apart), so a session in use does not end as idle because its last use
+// was not recorded.
+func TestShortIdleTimeoutKeepsActiveSessions(t *testing.T) {
+	cfg := testConfig
+	cfg.IdleTimeout = 90 * time.Second
+	eachWith(t, cfg, func(t *testing.T, f *fixture) {
+		c := f.login(t, f.sig.Email)
+		for i := range 6 { // used every 50 s for five minutes
+			f.clk.Advance(50 * time.Second)
+			if _, _, err := f.auth.SessionUser(f.ctx, c); err != nil {
+				t.Fatalf("use %d, 50 s after the one before: %v", i+1, err)
+			}
+		}
+		f.clk.Advance(cfg.IdleTimeout)
+		if _, _, err := f.auth.SessionUser(f.ctx, c); err != auth.ErrNoSession {
+			t.Errorf("after the idle timeout: %v, want ErrNoSession", err)
+		}
+	})
+}
