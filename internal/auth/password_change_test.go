@@ -20,7 +20,7 @@ func TestPasswordChangeThrottled(t *testing.T) {
 		sub := f.sig.Subject()
 		change := func(current string) error {
 			return f.auth.GuardPasswordChange(f.ctx, sub, func() error {
-				return f.org.ChangePassword(f.ctx, sub, "", current, "een heel nieuw wachtwoord")
+				return f.org.ChangePassword(f.ctx, sub, "", current, "een heel nieuw wachtwoord", false)
 			})
 		}
 		for i := range 3 { // testConfig.MaxFailures
@@ -34,7 +34,7 @@ func TestPasswordChangeThrottled(t *testing.T) {
 		// Another account is not affected.
 		col := f.colleague.Subject()
 		if err := f.auth.GuardPasswordChange(f.ctx, col, func() error {
-			return f.org.ChangePassword(f.ctx, col, "", testPassword, "een ander nieuw wachtwoord")
+			return f.org.ChangePassword(f.ctx, col, "", testPassword, "een ander nieuw wachtwoord", false)
 		}); err != nil {
 			t.Fatalf("colleague: %v", err)
 		}
@@ -75,7 +75,7 @@ func TestPasswordChangeThrottledUnderConcurrency(t *testing.T) {
 				<-start
 				results[i] = f.auth.GuardPasswordChange(f.ctx, sub, func() error {
 					checked.Add(1)
-					return f.org.ChangePassword(f.ctx, sub, "", "fout geraden "+strconv.Itoa(i), "een heel nieuw wachtwoord")
+					return f.org.ChangePassword(f.ctx, sub, "", "fout geraden "+strconv.Itoa(i), "een heel nieuw wachtwoord", false)
 				})
 			})
 		}
@@ -97,7 +97,7 @@ func TestPasswordChangeThrottledUnderConcurrency(t *testing.T) {
 			t.Errorf("%d of %d guesses locked, want at least %d", locked, n, n-testConfig.MaxFailures)
 		}
 		if err := f.auth.GuardPasswordChange(f.ctx, sub, func() error {
-			return f.org.ChangePassword(f.ctx, sub, "", testPassword, "een heel nieuw wachtwoord")
+			return f.org.ChangePassword(f.ctx, sub, "", testPassword, "een heel nieuw wachtwoord", false)
 		}); err != auth.ErrLocked {
 			t.Errorf("the right password after the simultaneous guesses: %v, want ErrLocked", err)
 		}
@@ -112,14 +112,14 @@ func TestPasswordChangeUncheckedAttemptsGiveTheirCountBack(t *testing.T) {
 		sub := f.sig.Subject()
 		for range testConfig.MaxFailures + 2 {
 			err := f.auth.GuardPasswordChange(f.ctx, sub, func() error {
-				return f.org.ChangePassword(f.ctx, sub, "", testPassword, "kort")
+				return f.org.ChangePassword(f.ctx, sub, "", testPassword, "kort", false)
 			})
 			if errs.CodeOf(err) != errs.Invalid {
 				t.Fatalf("too short a new password: %v", err)
 			}
 		}
 		if err := f.auth.GuardPasswordChange(f.ctx, sub, func() error {
-			return f.org.ChangePassword(f.ctx, sub, "", testPassword, "een heel nieuw wachtwoord")
+			return f.org.ChangePassword(f.ctx, sub, "", testPassword, "een heel nieuw wachtwoord", false)
 		}); err != nil {
 			t.Fatalf("after attempts that checked nothing: %v", err)
 		}

@@ -76,8 +76,9 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		f.Add("repeat", "web.account.repeat_mismatch")
 		return s.renderAccount(w, r, http.StatusUnprocessableEntity, accountPage{Password: f})
 	}
+	revokeTokens := r.PostForm.Get("revoke_tokens") == "1"
 	err := s.d.Auth.GuardPasswordChange(r.Context(), st.subject, func() error {
-		return s.d.Orgs.ChangePassword(r.Context(), st.subject, st.session.ID, cur, next)
+		return s.d.Orgs.ChangePassword(r.Context(), st.subject, st.session.ID, cur, next, revokeTokens)
 	})
 	if errs.Is(err, errs.TooMany) {
 		f.Add("current", "auth.locked")
