@@ -30,10 +30,10 @@ type Token struct {
 	ExpiresAt  time.Time  `json:"expiresAt"`
 	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
 	RevokedAt  *time.Time `json:"revokedAt,omitempty"`
+	// Expired: the expiry had passed when the token was read. An expired
+	// token is refused like a revoked one.
+	Expired bool `json:"expired"`
 }
-
-// Expired reports whether the token has passed its expiry at now.
-func (t Token) Expired(now time.Time) bool { return !now.Before(t.ExpiresAt) }
 
 // How long a token is valid: chosen at creation, in whole days.
 const (
@@ -105,7 +105,7 @@ func (s *Service) ListTokens(ctx context.Context, actor policy.Subject, userID s
 		}
 		defer rows.Close()
 		for rows.Next() {
-			t, err := scanToken(rows)
+			t, err := scanToken(rows, tx.Now)
 			if err != nil {
 				return err
 			}
@@ -151,7 +151,7 @@ func (s *Service) RevokeToken(ctx context.Context, actor policy.Subject, tokenID
 // tokenColumns are read by scanToken.
 const tokenColumns = `id, user_id, name, prefix, created_at, expires_at, last_used_at, revoked_at`
 
-func scanToken(row interface{ Scan(...any) error }) (Token, error) {
+func scanToken(row interface{ Scan(...any) error }, now time.Time) (Token, error) {
 	var t Token
 	var c store.Time
 	var exp, used, rev store.NullTime
@@ -164,6 +164,7 @@ func scanToken(row interface{ Scan(...any) error }) (Token, error) {
 	if exp.Valid {
 		t.ExpiresAt = exp.Time
 	}
+	t.Expired = !now.Before(t.ExpiresAt)
 	return t, nil
 }
 
@@ -185,14 +186,14 @@ func (s *Service) TokenUserAndToken(ctx context.Context, secret string) (org.Use
 	var touch bool
 	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
 		var err error
-		t, err = scanToken(tx.QueryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL`, hashSecret(secret)))
+		t, err = scanToken(tx.QueryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL`, hashSecret(secret)), tx.Now)
 		if isNoRows(err) {
 			return ErrBadToken
 		}
 		if err != nil {
 			return err
 		}
-		if t.Expired(tx.Now) {
+		if t.Expired {
 			return ErrBadToken
 		}
 		if u, err = org.LoadUser(ctx, tx, t.UserID); err != nil {
