@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baken-nl/baken/internal/auth/password"
 	"github.com/baken-nl/baken/internal/config"
@@ -105,5 +106,40 @@ func TestLogHidesTypedUnknownAddress(t *testing.T) {
 		c.post("/inloggen", url.Values{"email": {typed}, "password": {"x"}}).wantStatus(t, http.StatusUnprocessableEntity)
 		e.as(policy.Privacyfunctionaris).get("/logboek?action=auth.login").wantStatus(t, http.StatusOK).
 			wantContains(t, tr("nl", "web.log.unknown_address")).wantLacks(t, typed, strings.ToLower(typed))
+	})
+}
+
+// TestAccountTokenExpiryAndRevokeOnPasswordChange (F5): on Mijn account a
+// token gets the validity chosen (a wrong one is refused with the name kept),
+// the list shows its expiry, and the own password change revokes every
+// token when its checkbox is ticked (and keeps the tick after a refusal).
+func TestAccountTokenExpiryAndRevokeOnPasswordChange(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		u := e.users[policy.Beleidsmedewerker]
+		c := e.as(policy.Beleidsmedewerker)
+		page := c.get("/account").wantStatus(t, http.StatusOK)
+		page.wantContains(t, `name="days"`, `<option value="90" selected>`, `name="revoke_tokens"`)
+		c.post("/account/tokens", url.Values{"name": {"script"}, "days": {"400"}}).wantStatus(t, http.StatusUnprocessableEntity).
+			wantContains(t, `id="error-days"`, tr("nl", "token.days.invalid"), `value="script"`, `<option value="365"`)
+		c.post("/account/tokens", url.Values{"name": {"maandscript"}, "days": {"30"}}).wantStatus(t, http.StatusCreated)
+		toks, err := e.app.Auth.ListTokens(ctx, u.Subject(), u.ID)
+		if err != nil || len(toks) != 1 {
+			t.Fatalf("tokens %+v %v", toks, err)
+		}
+		if d := toks[0].ExpiresAt.Sub(toks[0].CreatedAt); d != 30*24*time.Hour {
+			t.Errorf("valid for %v, want 30 days", d)
+		}
+		c.get("/account").wantContains(t, tr("nl", "web.token.expires"))
+
+		// A refused change keeps the tick; a ticked change revokes the tokens.
+		c.post("/account/wachtwoord", url.Values{"current": {testPassword}, "new": {"kort"}, "repeat": {"kort"}, "revoke_tokens": {"1"}}).
+			wantStatus(t, http.StatusUnprocessableEntity).wantContains(t, `value="1" checked`)
+		c.post("/account/wachtwoord", url.Values{"current": {testPassword}, "new": {"een nieuw lang wachtwoord"}, "repeat": {"een nieuw lang wachtwoord"}, "revoke_tokens": {"1"}}).
+			wantStatus(t, http.StatusSeeOther)
+		toks, _ = e.app.Auth.ListTokens(ctx, u.Subject(), u.ID)
+		if len(toks) != 1 || toks[0].RevokedAt == nil {
+			t.Errorf("token after a password change with revoke_tokens: %+v", toks)
+		}
 	})
 }
