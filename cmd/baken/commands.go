@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/baken-nl/baken/internal/app"
-	"github.com/baken-nl/baken/internal/auth"
 	"github.com/baken-nl/baken/internal/audit"
+	"github.com/baken-nl/baken/internal/auth"
 	"github.com/baken-nl/baken/internal/config"
 	"github.com/baken-nl/baken/internal/demo"
 	"github.com/baken-nl/baken/internal/errs"
