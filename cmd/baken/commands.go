@@ -18,6 +18,7 @@ import (
 
 	"github.com/baken-nl/baken/internal/app"
 	"github.com/baken-nl/baken/internal/audit"
+	"github.com/baken-nl/baken/internal/auth"
 	"github.com/baken-nl/baken/internal/config"
 	"github.com/baken-nl/baken/internal/demo"
 	"github.com/baken-nl/baken/internal/errs"
@@ -289,9 +290,11 @@ func printErr(w io.Writer, cmd string, a *app.App, err error) {
 
 func cmdTokenCreate(ctx context.Context, args []string, e env) int {
 	var email, name string
-	cfg, code, ok := parse("token create", "--user EMAIL [--name NAME] [flags]", args, e, dbFlags, func(fs *flag.FlagSet) {
+	var days int
+	cfg, code, ok := parse("token create", "--user EMAIL [--name NAME] [--days N] [flags]", args, e, dbFlags, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "user", "", "e-mail address of the user the token acts as")
 		fs.StringVar(&name, "name", "", "what the token is for (default: cli YYYY-MM-DD)")
+		fs.IntVar(&days, "days", auth.DefaultTokenDays, fmt.Sprintf("days the token is valid (1 to %d)", auth.MaxTokenDays))
 	})
 	if !ok {
 		return code
@@ -313,12 +316,13 @@ func cmdTokenCreate(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "baken token create: %v\n", err)
 		return exitFailure
 	}
-	secret, t, err := a.Auth.CreateToken(ctx, org.System, u.ID, name)
+	secret, t, err := a.Auth.CreateTokenFor(ctx, org.System, u.ID, name, days)
 	if err != nil {
 		printErr(e.stderr, "token create", a, err)
 		return exitFailure
 	}
-	fmt.Fprintf(e.stdout, "token %q for %s (id %s); it is shown only now:\n%s\n", t.Name, u.Email, t.ID, secret)
+	fmt.Fprintf(e.stdout, "token %q for %s (id %s), valid until %s; it is shown only now:\n%s\n", t.Name, u.Email, t.ID,
+		t.ExpiresAt.Format(time.RFC3339), secret)
 	return exitOK
 }
 

@@ -122,6 +122,16 @@ func TestAccountsTokensAndAudit(t *testing.T) {
 		if r.code != 0 || !strings.HasPrefix(token, "bkn_") || len(token) < 40 {
 			t.Fatalf("token create: %+v", r)
 		}
+		if !strings.Contains(r.stdout, "valid until "+time.Now().UTC().AddDate(0, 0, 90).Format("2006-01-02")) {
+			t.Errorf("token create does not tell the default expiry: %s", r.stdout)
+		}
+		r = cli(t, dbURL, keyFile, "", nil, "token", "create", "--user", "wmo@gemeente-a.test", "--name", "week", "--days", "7")
+		if r.code != 0 || !strings.Contains(r.stdout, "valid until "+time.Now().UTC().AddDate(0, 0, 7).Format("2006-01-02")) {
+			t.Errorf("token create --days 7: %+v", r)
+		}
+		if r := cli(t, dbURL, keyFile, "", nil, "token", "create", "--user", "wmo@gemeente-a.test", "--days", "366"); r.code != exitFailure {
+			t.Errorf("token create --days 366: %+v", r)
+		}
 		if r := cli(t, dbURL, keyFile, "", nil, "token", "create", "--user", "nobody@baken.test"); r.code != exitFailure {
 			t.Fatalf("token for unknown user: %+v", r)
 		}

@@ -8,10 +8,12 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
 
+	"github.com/baken-nl/baken/internal/auth"
 	"github.com/baken-nl/baken/internal/errs"
 	"github.com/baken-nl/baken/internal/httpx"
 	"github.com/baken-nl/baken/internal/org"
@@ -168,7 +170,9 @@ func (a *API) wrap(rt route) http.HandlerFunc {
 			err = v.Err()
 		}
 		if err == nil && !rt.public {
-			u, err = a.authenticate(w, r)
+			var tok auth.Token
+			u, tok, err = a.authenticate(w, r)
+			r = r.WithContext(context.WithValue(r.Context(), tokenKey{}, tok))
 		}
 		if err == nil {
 			err = rt.h(w, r, u)
@@ -182,21 +186,31 @@ func (a *API) wrap(rt route) http.HandlerFunc {
 // authenticate returns the user of the request's Bearer token. Session
 // cookies are not accepted: the API is for programs, and a cookie would make
 // it open to cross-site requests.
-func (a *API) authenticate(w http.ResponseWriter, r *http.Request) (org.User, error) {
+func (a *API) authenticate(w http.ResponseWriter, r *http.Request) (org.User, auth.Token, error) {
 	vals := r.Header.Values("Authorization")
 	if len(vals) == 0 {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="baken"`)
-		return org.User{}, errs.E(errs.Unauthenticated, "api.unauthenticated")
+		return org.User{}, auth.Token{}, errs.E(errs.Unauthenticated, "api.unauthenticated")
 	}
 	scheme, token, _ := strings.Cut(vals[0], " ")
 	token = strings.TrimSpace(token)
 	if len(vals) > 1 || !strings.EqualFold(scheme, "Bearer") || token == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="baken", error="invalid_request"`)
-		return org.User{}, errs.E(errs.Unauthenticated, "api.unauthenticated")
+		return org.User{}, auth.Token{}, errs.E(errs.Unauthenticated, "api.unauthenticated")
 	}
-	u, err := a.d.Auth.TokenUser(r.Context(), token)
+	u, tok, err := a.d.Auth.TokenUserAndToken(r.Context(), token)
 	if errs.Is(err, errs.Unauthenticated) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="baken", error="invalid_token"`)
 	}
-	return u, err
+	return u, tok, err
+}
+
+// tokenKey holds, in a request's context, the public part of the token the
+// request was authenticated with (GET /me shows its expiry).
+type tokenKey struct{}
+
+// tokenOfRequest returns the token r was authenticated with.
+func tokenOfRequest(r *http.Request) auth.Token {
+	t, _ := r.Context().Value(tokenKey{}).(auth.Token)
+	return t
 }

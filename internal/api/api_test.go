@@ -2,15 +2,17 @@ package api_test
 
 import (
 	"fmt"
-	"github.com/baken-nl/baken/internal/store"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/baken-nl/baken/internal/api"
+	"github.com/baken-nl/baken/internal/auth/password"
 	"github.com/baken-nl/baken/internal/org"
+	"github.com/baken-nl/baken/internal/store"
 )
 
 func TestAuthentication(t *testing.T) {
@@ -825,6 +827,81 @@ func TestTraceparentDoesNotSetProcessingLogTrace(t *testing.T) {
 		logs := e.logs.String()
 		if !strings.Contains(logs, "parent_trace_id="+callerTrace) || !strings.Contains(logs, "parent_span_id="+callerSpan) {
 			t.Fatalf("the caller's trace is not in the access log:\n%s", logs)
+		}
+	})
+}
+
+// TestPasswordHashBusy (F2): an administrator's create with a password while
+// the hashing memory budget has no room answers 503 with Retry-After as a
+// problem (described in the OpenAPI document), and nothing is created.
+func TestPasswordHashBusy(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		release, err := password.Hold(e.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		newUser := map[string]any{"email": "druk@baken.test", "name": "Druk", "organisationId": e.gemA.ID,
+			"roles": []string{"signaleerder"}, "password": testPassword}
+		r := e.do(t, "POST", "/api/v1/users", newUser, e.as("adminA"))
+		release()
+		r.wantProblem(t, http.StatusServiceUnavailable, "unavailable")
+		if ra, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || ra < 1 {
+			t.Errorf("Retry-After %q", r.header.Get("Retry-After"))
+		}
+		e.do(t, "POST", "/api/v1/users", newUser, e.as("adminA")).want(t, http.StatusCreated)
+	})
+}
+
+// TestTokenExpiryInAPI (F5): GET /me shows the expiry of the token in use,
+// the token list shows each token's expiry, and an expired token answers
+// 401 like a revoked one.
+func TestTokenExpiryInAPI(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		b := e.users["beleidA"]
+		secret, tok, err := e.a.Auth.CreateTokenFor(e.ctx, b.Subject(), b.ID, "kort", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var me struct {
+			Token struct {
+				ID, Prefix string
+				ExpiresAt  time.Time
+			}
+		}
+		e.do(t, "GET", "/api/v1/me", nil, header("Authorization", "Bearer "+secret)).want(t, 200).decode(t, &me)
+		if me.Token.ID != tok.ID || !me.Token.ExpiresAt.Equal(tok.ExpiresAt) || !strings.HasPrefix(secret, me.Token.Prefix) {
+			t.Errorf("GET /me token %+v, want %s expiring %v", me.Token, tok.ID, tok.ExpiresAt)
+		}
+		var list struct {
+			Items []struct {
+				ID        string
+				ExpiresAt time.Time
+				Expired   bool
+			}
+		}
+		e.do(t, "GET", "/api/v1/me/tokens", nil, e.as("beleidA")).want(t, 200).decode(t, &list)
+		found := false
+		for _, it := range list.Items {
+			if it.ID == tok.ID {
+				found = it.ExpiresAt.Equal(tok.ExpiresAt) && !it.Expired
+			}
+		}
+		if !found {
+			t.Errorf("token list %+v lacks %s with its expiry", list.Items, tok.ID)
+		}
+		// An expired token is refused.
+		if err := e.a.DB.Tx(e.ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(e.ctx, `UPDATE api_tokens SET expires_at = ? WHERE id = ?`, tx.Now.Add(-time.Second), tok.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		e.do(t, "GET", "/api/v1/me", nil, header("Authorization", "Bearer "+secret)).wantProblem(t, 401, "unauthenticated")
+		e.do(t, "GET", "/api/v1/me/tokens", nil, e.as("beleidA")).want(t, 200).decode(t, &list)
+		for _, it := range list.Items {
+			if it.ID == tok.ID && !it.Expired {
+				t.Errorf("expired token listed as not expired: %+v", it)
+			}
 		}
 	})
 }

@@ -78,7 +78,7 @@ func TestRoleGrants(t *testing.T) {
 		if !strings.Contains(p.Detail, "eerst zelf een wachtwoord") {
 			t.Errorf("password not own: %+v", p)
 		}
-		if err := e.a.Orgs.ChangePassword(e.ctx, org.User{ID: u.ID}.Subject(), "", testPassword, "mijn eigen lange wachtwoord"); err != nil {
+		if err := e.a.Orgs.ChangePassword(e.ctx, org.User{ID: u.ID}.Subject(), "", testPassword, "mijn eigen lange wachtwoord", false); err != nil {
 			t.Fatal(err)
 		}
 		e.do(t, "POST", "/api/v1/role-grants/"+g.ID+"/decisions", map[string]any{"decision": "approve", "version": g.Version}, e.as("fg")).want(t, 200).decode(t, &one)

@@ -19,11 +19,22 @@ type meJSON struct {
 	Organisation orgRefJSON    `json:"organisation"`
 	Roles        []policy.Role `json:"roles"`
 	Locale       string        `json:"locale"`
+	Token        currentToken  `json:"token"`
+}
+
+// currentToken is the token the request came with.
+type currentToken struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Prefix    string    `json:"prefix"`
+	ExpiresAt time.Time `json:"expiresAt"`
 }
 
 func (a *API) me(w http.ResponseWriter, r *http.Request, u org.User) error {
+	t := tokenOfRequest(r)
 	return writeJSON(w, http.StatusOK, meJSON{ID: u.ID, Email: u.Email, Name: u.Name,
-		Organisation: orgRefOf(u.Organisation), Roles: roles(u.Roles), Locale: u.Locale})
+		Organisation: orgRefOf(u.Organisation), Roles: roles(u.Roles), Locale: u.Locale,
+		Token: currentToken{ID: t.ID, Name: t.Name, Prefix: t.Prefix, ExpiresAt: t.ExpiresAt}})
 }
 
 // tokenJSON is an API token's public part: never its secret.
@@ -32,6 +43,8 @@ type tokenJSON struct {
 	Name       string     `json:"name"`
 	Prefix     string     `json:"prefix"`
 	CreatedAt  time.Time  `json:"createdAt"`
+	ExpiresAt  time.Time  `json:"expiresAt"`
+	Expired    bool       `json:"expired"`
 	LastUsedAt *time.Time `json:"lastUsedAt"`
 	RevokedAt  *time.Time `json:"revokedAt"`
 }
@@ -41,7 +54,8 @@ type tokenListJSON struct {
 }
 
 func tokenOf(t auth.Token) tokenJSON {
-	return tokenJSON{ID: t.ID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt}
+	return tokenJSON{ID: t.ID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt, Expired: t.Expired,
+		LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt}
 }
 
 func (a *API) listTokens(w http.ResponseWriter, r *http.Request, u org.User) error {

@@ -131,6 +131,9 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if p.Code == errs.Conflict {
 		p.Current = currentOf(err)
 	}
+	if ra := errs.RetryAfterHeader(err); ra != "" {
+		w.Header().Set("Retry-After", ra)
+	}
 	if p.Status == http.StatusUnauthorized && w.Header().Get("WWW-Authenticate") == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="baken"`)
 	}

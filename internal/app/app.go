@@ -107,7 +107,12 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Optio
 		params = password.Default
 	}
 	log := audit.New(keys)
-	authSvc, err := auth.NewService(db, log, keys, auth.Config{IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionAbsolute, Params: params})
+	// Every password hash of the process (sign-in, password change, an
+	// administrator's create or reset) runs within this memory budget.
+	password.SetMemoryBudget(cfg.HashBudget, 0)
+	logger.Debug("password hashing bounded", slog.Int64("budget_bytes", cfg.HashBudget), slog.Int("at_a_time", password.Slots(params)))
+	authSvc, err := auth.NewService(db, log, keys, auth.Config{IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionAbsolute,
+		Params: params, ClientAttempts: int(cfg.LoginPerClient)})
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -36,7 +36,11 @@ const (
 // Subject id types (dpl.core.data_subject_id_type).
 const (
 	SubjectUser  = "baken-user-id"
-	SubjectEmail = "email"
+	SubjectEmail = "email" // an address as typed; no longer written (F9), hidden by the Viewer
+	// SubjectEmailHash is a keyed hash (fieldcrypt.Keyring.Index) of an
+	// address that belongs to no account: what was typed at sign-in is never
+	// kept, as it may be a password typed into the wrong field.
+	SubjectEmailHash = "email-hmac"
 )
 
 // Entry is what a service records.

@@ -58,6 +58,11 @@ func (v *Viewer) Search(ctx context.Context, actor policy.Subject, f Filter, sub
 			if err != nil {
 				s = "(?)"
 			}
+			if r.SubjectType == SubjectEmail {
+				// Written before F9: the text typed at a failed sign-in to an
+				// unknown account, which may be a password. Never shown.
+				s = ""
+			}
 			out = append(out, View{Record: r, Subject: s})
 		}
 		return v.log.Write(ctx, tx, Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "audit.read",

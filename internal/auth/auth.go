@@ -30,6 +30,11 @@ type Config struct {
 	Window          time.Duration // default 15m
 	Lockout         time.Duration // default 15m
 	Params          password.Params
+	// ClientAttempts is how many sign-in attempts one client address (an
+	// IPv6 /64) may make a minute, in a burst or spread (default 30);
+	// MaxClients bounds how many addresses are remembered (default 10000).
+	ClientAttempts int
+	MaxClients     int
 }
 
 func (c *Config) defaults() {
@@ -51,6 +56,12 @@ func (c *Config) defaults() {
 	if c.Params == (password.Params{}) {
 		c.Params = password.Default
 	}
+	if c.ClientAttempts <= 0 {
+		c.ClientAttempts = 30
+	}
+	if c.MaxClients <= 0 {
+		c.MaxClients = 10000
+	}
 }
 
 // Service authenticates users.
@@ -60,13 +71,15 @@ type Service struct {
 	keys      *fieldcrypt.Keyring
 	cfg       Config
 	dummyHash string
+	clients   *clientLimiter
 }
 
 // NewService returns the auth service.
 func NewService(db *store.DB, log *audit.Log, keys *fieldcrypt.Keyring, cfg Config) (*Service, error) {
 	cfg.defaults()
 	// The hash unknown users are checked against, so that they take as long as known ones.
-	return &Service{db: db, log: log, keys: keys, cfg: cfg, dummyHash: password.Dummy(cfg.Params)}, nil
+	return &Service{db: db, log: log, keys: keys, cfg: cfg, dummyHash: password.Dummy(cfg.Params),
+		clients: newClientLimiter(cfg.ClientAttempts, cfg.MaxClients)}, nil
 }
 
 // Config returns the effective configuration.
@@ -107,11 +120,28 @@ func randomToken(n int) string {
 // session (ending the one in replaceCookie, if any: the id rotates at sign-in)
 // and returns the cookie value "id.secret". Every attempt is in the processing
 // log. Unknown addresses are throttled and timed exactly like known ones.
+//
+// The attempt is counted before the password is checked (see reserve): a
+// locked address, known or not, is refused without hashing; every other
+// attempt checks one password (the account's, or a dummy hash for an unknown
+// address) within the process's hashing memory budget, and answers
+// password.ErrBusy when no room comes free in time.
 func (s *Service) Login(ctx context.Context, email, pw, replaceCookie string) (cookie string, u org.User, err error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	key := s.keys.Index("login", email)
-	var locked bool
 	var found bool
+	var res reservation
+	entry := func() audit.Entry {
+		e := audit.Entry{ActorID: u.ID, ActorOrgID: u.OrganisationID, Action: "auth.login", ObjectType: "user", ObjectID: u.ID,
+			Activity: audit.ActivitySecurity, Subject: u.ID, SubjectType: audit.SubjectUser}
+		if !found {
+			// What was typed is not kept (it may be a password typed into the
+			// wrong field): only a keyed hash, which tells repeated attempts at
+			// the same address apart from others and reveals nothing.
+			e.Subject, e.SubjectType, e.Detail = s.keys.Index("login.unknown", email), audit.SubjectEmailHash, "unknown account"
+		}
+		return e
+	}
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
 		var err error
 		u, err = org.LoadUserByEmail(ctx, tx, email)
@@ -119,54 +149,51 @@ func (s *Service) Login(ctx context.Context, email, pw, replaceCookie string) (c
 			return err
 		}
 		found = err == nil
-		return nil
+		// Whether the key is locked is decided here, holding its throttle
+		// row, before any hashing: guesses sent at the same moment are
+		// counted one after another, and no more than MaxFailures of them
+		// are checked.
+		if res, err = s.reserve(ctx, tx, key); err != nil || !res.locked {
+			return err
+		}
+		e := entry()
+		e.Outcome, e.Detail = audit.Denied, strings.TrimPrefix(e.Detail+"; locked out", "; ")
+		return s.log.Write(ctx, tx, e)
 	})
 	if err != nil {
-		return "", u, errs.Wrap(err, "login")
+		return "", org.User{}, errs.Wrap(err, "login")
+	}
+	if res.locked {
+		return "", org.User{}, ErrLocked
 	}
 	hash := s.dummyHash
 	if found && u.PasswordHash != "" {
 		hash = u.PasswordHash
 	}
-	ok, _ := password.Check(pw, hash) // always pay the full cost
+	ok, cerr := password.CheckContext(ctx, pw, hash) // always pay the full cost
+	busy := errors.Is(cerr, password.ErrBusy) || ctx.Err() != nil
 	ok = ok && found && !u.Disabled && u.PasswordHash != ""
+	// The outcome is recorded even when the caller has gone away meanwhile.
+	ctx = context.WithoutCancel(ctx)
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		// Whether the account key is locked is decided here, holding its
-		// throttle row, so that guesses sent at the same moment are counted
-		// one after another: no more than MaxFailures of them get an answer.
-		if _, err := tx.Exec(ctx, `INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 0, ?) ON CONFLICT (key) DO NOTHING`,
-			key, tx.Now); err != nil {
-			return err
-		}
-		forUpdate := ""
-		if tx.Dialect() == store.Postgres {
-			forUpdate = " FOR UPDATE"
-		}
-		var until store.NullTime
-		if err := tx.QueryRow(ctx, `SELECT locked_until FROM login_throttle WHERE key = ?`+forUpdate, key).Scan(&until); err != nil {
-			return err
-		}
-		locked = until.Valid && until.Time.After(tx.Now)
-		entry := audit.Entry{ActorID: u.ID, ActorOrgID: u.OrganisationID, Action: "auth.login", ObjectType: "user", ObjectID: u.ID,
-			Activity: audit.ActivitySecurity, Subject: u.ID, SubjectType: audit.SubjectUser}
-		if !found {
-			entry.Subject, entry.SubjectType, entry.Detail = email, audit.SubjectEmail, "unknown account"
-		}
+		e := entry()
 		switch {
-		case locked:
-			entry.Outcome, entry.Detail = audit.Denied, strings.TrimPrefix(entry.Detail+"; locked out", "; ")
-			return s.log.Write(ctx, tx, entry)
-		case !ok:
-			entry.Outcome = audit.Denied
-			if found && u.Disabled {
-				entry.Detail = "account disabled"
-			}
-			if err := s.recordFailure(ctx, tx, key); err != nil {
+		case busy:
+			// Nothing was checked: the attempt gives its count back.
+			if err := s.refund(ctx, tx, res); err != nil {
 				return err
 			}
-			return s.log.Write(ctx, tx, entry)
+			e.Outcome, e.Detail = audit.Denied, strings.TrimPrefix(e.Detail+"; server busy", "; ")
+			return s.log.Write(ctx, tx, e)
+		case !ok:
+			// Already counted as a failure by reserve.
+			e.Outcome = audit.Denied
+			if found && u.Disabled {
+				e.Detail = "account disabled"
+			}
+			return s.log.Write(ctx, tx, e)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM login_throttle WHERE key = ?`, key); err != nil {
+		if err := s.clear(ctx, tx, key); err != nil {
 			return err
 		}
 		if id, secret, ok := strings.Cut(replaceCookie, "."); ok && id != "" {
@@ -186,50 +213,31 @@ func (s *Service) Login(ctx context.Context, email, pw, replaceCookie string) (c
 			return err
 		}
 		cookie = id + "." + secret
-		return s.log.Write(ctx, tx, entry)
+		return s.log.Write(ctx, tx, e)
 	})
-	if err != nil {
-		return "", org.User{}, errs.Wrap(err, "login")
-	}
 	switch {
-	case locked:
-		return "", org.User{}, ErrLocked
+	case err != nil:
+		return "", org.User{}, errs.Wrap(err, "login")
+	case busy && cerr != nil && !errors.Is(cerr, password.ErrBusy):
+		return "", org.User{}, cerr // the caller went away
+	case busy:
+		return "", org.User{}, password.ErrBusy
 	case !ok:
 		return "", org.User{}, ErrInvalidCredentials
 	}
 	return cookie, u, nil
 }
 
-func (s *Service) recordFailure(ctx context.Context, tx *store.Tx, key string) error {
-	var failures int
-	var start store.Time
-	err := tx.QueryRow(ctx, `SELECT failures, window_start FROM login_throttle WHERE key = ?`, key).Scan(&failures, &start)
-	switch {
-	case isNoRows(err):
-		_, err = tx.Exec(ctx, `INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 1, ?)`, key, tx.Now)
-		return err
-	case err != nil:
-		return err
-	}
-	if tx.Now.Sub(start.Time) > s.cfg.Window {
-		failures, start.Time = 0, tx.Now
-	}
-	failures++
-	var until any
-	if failures >= s.cfg.MaxFailures {
-		until = tx.Now.Add(s.cfg.Lockout)
-		failures = 0
-		start.Time = tx.Now
-	}
-	_, err = tx.Exec(ctx, `UPDATE login_throttle SET failures = ?, window_start = ?, locked_until = COALESCE(?, locked_until) WHERE key = ?`,
-		failures, start.Time, until, key)
-	return err
-}
-
-func isNoRows(err error) bool { return err != nil && errors.Is(err, errNoRows) }
-
-// touchEvery limits how often a session's last-seen time is written.
+// touchEvery limits how often a token's last-used time is written, and is
+// the longest gap between writes of a session's last-seen time.
 const touchEvery = time.Minute
+
+// touchSessionEvery is how often a session's last-seen time is written: at
+// most a minute apart, and at most a tenth of the idle timeout, so that a
+// session in use is never ended as idle because its use was not recorded.
+func (s *Service) touchSessionEvery() time.Duration {
+	return min(touchEvery, s.cfg.IdleTimeout/10)
+}
 
 // SessionUser returns the user of a session cookie, checking the idle and
 // absolute timeouts and that the account is still enabled.
@@ -242,7 +250,7 @@ func (s *Service) SessionUser(ctx context.Context, cookie string) (org.User, Ses
 	var sess Session
 	var expired, touch bool
 	// Read on the read pool; write only when the session must go or its
-	// last-seen time is more than a minute old.
+	// last-seen time is older than touchSessionEvery.
 	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
 		var hash string
 		var c, seen, exp store.Time
@@ -268,7 +276,7 @@ func (s *Service) SessionUser(ctx context.Context, cookie string) (org.User, Ses
 		if u.Disabled {
 			return ErrNoSession
 		}
-		touch = tx.Now.Sub(sess.LastSeenAt) >= touchEvery
+		touch = tx.Now.Sub(sess.LastSeenAt) >= s.touchSessionEvery()
 		return nil
 	})
 	if errors.Is(err, ErrNoSession) {
@@ -326,3 +334,5 @@ func (s *Service) Logout(ctx context.Context, cookie string) error {
 	})
 	return errs.Wrap(err, "logout")
 }
+
+func isNoRows(err error) bool { return err != nil && errors.Is(err, errNoRows) }

@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/baken-nl/baken/internal/audit"
 	"github.com/baken-nl/baken/internal/auth"
+	"github.com/baken-nl/baken/internal/policy"
 	"github.com/baken-nl/baken/internal/store"
 	"github.com/baken-nl/baken/internal/store/storetest"
 )
@@ -124,8 +126,8 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 		}{
 			{"wrong password", f.sig.Email, "not the password", f.sig.ID, f.sig.ID, audit.SubjectUser, ""},
 			{"empty password", f.sig.Email, "", f.sig.ID, f.sig.ID, audit.SubjectUser, ""},
-			{"unknown address", unknown, testPassword, "", "onbekend.persoon@example.nl", audit.SubjectEmail, "unknown account"},
-			{"empty address", "", testPassword, "", "", audit.SubjectEmail, "unknown account"},
+			{"unknown address", unknown, testPassword, "", f.keys.Index("login.unknown", "onbekend.persoon@example.nl"), audit.SubjectEmailHash, "unknown account"},
+			{"empty address", "", testPassword, "", f.keys.Index("login.unknown", ""), audit.SubjectEmailHash, "unknown account"},
 			{"disabled account, right password", f.colleague.Email, testPassword, f.colleague.ID, f.colleague.ID, audit.SubjectUser,
 				"account disabled"},
 		}
@@ -434,5 +436,62 @@ func TestLogout(t *testing.T) {
 			t.Errorf("second logout: %v", err)
 		}
 		f.verifyLog(t)
+	})
+}
+
+// TestUnknownAddressNotDisclosed (F9): what was typed into the e-mail field
+// for an unknown account — perhaps a password — is not kept: the processing
+// log holds only a keyed hash of it, and the log viewer (which the web page,
+// the API and the CLI all read through) shows nothing of the typed text.
+func TestUnknownAddressNotDisclosed(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		const typed = "Mijn-Geheime-Wachtwoord-2026"
+		if _, _, err := f.auth.Login(f.ctx, typed, "", ""); err != auth.ErrInvalidCredentials {
+			t.Fatal(err)
+		}
+		r := f.records(t, audit.Filter{Action: "auth.login", Limit: 1})[0]
+		if s := f.subjectOf(t, r); strings.Contains(strings.ToLower(s), strings.ToLower(typed)) || r.SubjectType != audit.SubjectEmailHash {
+			t.Errorf("stored subject %q (%s): the typed text is kept", s, r.SubjectType)
+		}
+		// A record written before this rule, with the typed text, is not shown either.
+		if err := f.db.Tx(f.ctx, func(tx *store.Tx) error {
+			return f.log.Write(f.ctx, tx, audit.Entry{Action: "auth.login", ObjectType: "user", Activity: audit.ActivitySecurity,
+				Subject: strings.ToLower(typed), SubjectType: audit.SubjectEmail, Outcome: audit.Denied, Detail: "unknown account"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		fg := policy.Subject{UserID: "fg", OrgID: f.noord.ID, RegionID: f.noord.ID, National: true, Roles: []policy.Role{policy.Privacyfunctionaris}}
+		views, _, err := audit.NewViewer(f.db, f.log).Search(f.ctx, fg, audit.Filter{Action: "auth.login", Limit: 10}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(views) != 2 {
+			t.Fatalf("%d views", len(views))
+		}
+		if b, _ := json.Marshal(views); strings.Contains(strings.ToLower(string(b)), strings.ToLower(typed)) {
+			t.Errorf("the viewer shows the typed text: %s", b)
+		}
+	})
+}
+
+// TestShortIdleTimeoutKeepsActiveSessions (F12): last_seen_at is written
+// often enough for the configured idle timeout (at most a tenth of it
+// apart), so a session in use does not end as idle because its last use
+// was not recorded.
+func TestShortIdleTimeoutKeepsActiveSessions(t *testing.T) {
+	cfg := testConfig
+	cfg.IdleTimeout = 90 * time.Second
+	eachWith(t, cfg, func(t *testing.T, f *fixture) {
+		c := f.login(t, f.sig.Email)
+		for i := range 6 { // used every 50 s for five minutes
+			f.clk.Advance(50 * time.Second)
+			if _, _, err := f.auth.SessionUser(f.ctx, c); err != nil {
+				t.Fatalf("use %d, 50 s after the one before: %v", i+1, err)
+			}
+		}
+		f.clk.Advance(cfg.IdleTimeout)
+		if _, _, err := f.auth.SessionUser(f.ctx, c); err != auth.ErrNoSession {
+			t.Errorf("after the idle timeout: %v, want ErrNoSession", err)
+		}
 	})
 }

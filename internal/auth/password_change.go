@@ -17,34 +17,35 @@ const KeyCurrentWrong = "password.current_wrong"
 // GuardPasswordChange runs change — the signed-in user's own password change
 // (org.Service.ChangePassword) — behind the same throttle as signing in,
 // keyed on the account: a taken-over session cannot be used to guess the
-// current password. While the account's key is locked the answer is
-// ErrLocked without trying; a wrong current password counts as a failure
+// current password. The attempt is counted before change runs, in one
+// transaction holding the throttle row (see reserve), so guesses sent at the
+// same moment are counted one after another: while the key is locked the
+// answer is ErrLocked without trying; a wrong current password stays counted
 // (and is in the processing log as a denied security event); a success
-// clears the count.
+// clears the count; an attempt refused before the current password was
+// checked (another field invalid, the server busy) gives its count back.
 func (s *Service) GuardPasswordChange(ctx context.Context, actor policy.Subject, change func() error) error {
 	if actor.Anonymous() {
 		return errs.E(errs.Unauthenticated, "error.unauthenticated")
 	}
 	key := s.keys.Index("password-change", actor.UserID)
-	var locked bool
+	entry := audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "auth.password_change",
+		ObjectType: "user", ObjectID: actor.UserID, Activity: audit.ActivitySecurity, Subject: actor.UserID,
+		SubjectType: audit.SubjectUser, Outcome: audit.Denied}
+	var res reservation
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		var until store.NullTime
-		err := tx.QueryRow(ctx, `SELECT locked_until FROM login_throttle WHERE key = ?`, key).Scan(&until)
-		if err != nil && !isNoRows(err) {
+		var err error
+		if res, err = s.reserve(ctx, tx, key); err != nil || !res.locked {
 			return err
 		}
-		locked = until.Valid && until.Time.After(tx.Now)
-		if !locked {
-			return nil
-		}
-		return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "auth.password_change",
-			ObjectType: "user", ObjectID: actor.UserID, Activity: audit.ActivitySecurity, Subject: actor.UserID,
-			SubjectType: audit.SubjectUser, Outcome: audit.Denied, Detail: "locked out"})
+		e := entry
+		e.Detail = "locked out"
+		return s.log.Write(ctx, tx, e)
 	})
 	if err != nil {
 		return errs.Wrap(err, "password change")
 	}
-	if locked {
+	if res.locked {
 		return ErrLocked
 	}
 	cerr := change()
@@ -52,20 +53,17 @@ func (s *Service) GuardPasswordChange(ctx context.Context, actor policy.Subject,
 	if e := errs.As(cerr); e != nil {
 		wrong = slices.ContainsFunc(e.Fields, func(f errs.FieldError) bool { return f.Key == KeyCurrentWrong })
 	}
-	if cerr != nil && !wrong {
-		return cerr
-	}
+	ctx = context.WithoutCancel(ctx)
 	err = s.db.Tx(ctx, func(tx *store.Tx) error {
-		if !wrong {
-			_, err := tx.Exec(ctx, `DELETE FROM login_throttle WHERE key = ?`, key)
-			return err
+		switch {
+		case cerr == nil:
+			return s.clear(ctx, tx, key)
+		case !wrong:
+			return s.refund(ctx, tx, res)
 		}
-		if err := s.recordFailure(ctx, tx, key); err != nil {
-			return err
-		}
-		return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "auth.password_change",
-			ObjectType: "user", ObjectID: actor.UserID, Activity: audit.ActivitySecurity, Subject: actor.UserID,
-			SubjectType: audit.SubjectUser, Outcome: audit.Denied, Detail: "current password wrong"})
+		e := entry
+		e.Detail = "current password wrong"
+		return s.log.Write(ctx, tx, e)
 	})
 	if err != nil {
 		return errs.Wrap(err, "password change")

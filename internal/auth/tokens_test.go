@@ -256,3 +256,79 @@ func TestTokenScope(t *testing.T) {
 		f.verifyLog(t)
 	})
 }
+
+// TestTokenExpiry (F5): a token is valid for the days chosen at creation
+// (90 by default, 1 to 365), listed with its expiry, and refused like a
+// revoked one from its expiry on; a token without an expiry is refused.
+func TestTokenExpiry(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		sub := f.sig.Subject()
+		// Every problem at once, nothing made.
+		before := f.count(t, "api_tokens", "")
+		for _, days := range []int{0, -1, 366} {
+			_, _, err := f.auth.CreateTokenFor(f.ctx, sub, f.sig.ID, "", days)
+			e := errs.As(err)
+			if e == nil || e.Code != errs.Invalid || len(e.Fields) != 2 || e.Fields[0].Field != "name" || e.Fields[1].Key != "token.days.invalid" {
+				t.Errorf("days %d: %v %+v", days, err, e)
+			}
+		}
+		if n := f.count(t, "api_tokens", ""); n != before {
+			t.Fatalf("%d tokens made by refused requests", n-before)
+		}
+		now := f.clk.Now()
+		def, dt, err := f.auth.CreateToken(f.ctx, sub, f.sig.ID, "standaard")
+		if err != nil {
+			t.Fatal(err)
+		}
+		week, wt, err := f.auth.CreateTokenFor(f.ctx, sub, f.sig.ID, "een week", 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		year, _, err := f.auth.CreateTokenFor(f.ctx, sub, f.sig.ID, "een jaar", auth.MaxTokenDays)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !dt.ExpiresAt.Equal(now.AddDate(0, 0, auth.DefaultTokenDays)) || !wt.ExpiresAt.Equal(now.AddDate(0, 0, 7)) {
+			t.Errorf("expiry %v and %v, want 90 and 7 days after %v", dt.ExpiresAt, wt.ExpiresAt, now)
+		}
+		toks, err := f.auth.ListTokens(f.ctx, sub, f.sig.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tok := range toks {
+			if tok.ID == wt.ID && (!tok.ExpiresAt.Equal(wt.ExpiresAt) || tok.Expired) {
+				t.Errorf("listed %+v", tok)
+			}
+		}
+		f.clk.Advance(7*24*time.Hour - time.Second)
+		if _, err := f.auth.TokenUser(f.ctx, week); err != nil {
+			t.Errorf("a second before its expiry: %v", err)
+		}
+		f.clk.Advance(time.Second)
+		if _, err := f.auth.TokenUser(f.ctx, week); err != auth.ErrBadToken {
+			t.Errorf("at its expiry: %v, want ErrBadToken", err)
+		}
+		if _, err := f.auth.TokenUser(f.ctx, def); err != nil {
+			t.Errorf("the 90-day token after a week: %v", err)
+		}
+		toks, _ = f.auth.ListTokens(f.ctx, sub, f.sig.ID)
+		for _, tok := range toks {
+			if tok.Expired != (tok.ID == wt.ID) {
+				t.Errorf("token %q listed as expired=%v", tok.Name, tok.Expired)
+			}
+		}
+		f.clk.Advance(time.Duration(auth.MaxTokenDays) * 24 * time.Hour)
+		if _, err := f.auth.TokenUser(f.ctx, year); err != auth.ErrBadToken {
+			t.Errorf("the year token after a year: %v, want ErrBadToken", err)
+		}
+		// A token without an expiry (none remain after migration 0008) is refused.
+		s, tok, err := f.auth.CreateToken(f.ctx, sub, f.sig.ID, "zonder einde")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.exec(t, `UPDATE api_tokens SET expires_at = NULL WHERE id = ?`, tok.ID)
+		if _, err := f.auth.TokenUser(f.ctx, s); err != auth.ErrBadToken {
+			t.Errorf("a token without expiry: %v, want ErrBadToken", err)
+		}
+	})
+}

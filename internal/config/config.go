@@ -29,7 +29,9 @@ type Config struct {
 	LogLevel        string        // debug, info, warn, error
 	SessionIdle     time.Duration // idle timeout of a web session
 	SessionAbsolute time.Duration // absolute lifetime of a web session
-	TrustProxy      bool          // believe X-Forwarded-Proto from a reverse proxy
+	TrustProxy      bool          // believe X-Forwarded-Proto and X-Forwarded-For from one reverse proxy
+	HashBudget      int64         // bytes all argon2id hashes running at the same time may use together
+	LoginPerClient  int64         // sign-in attempts a minute per client address
 	MaxBody         int64         // request body cap in bytes
 	ShutdownTimeout time.Duration // grace period for in-flight requests on SIGTERM
 	Demo            bool          // seed the demo world
@@ -50,6 +52,8 @@ func Defaults() Config {
 		SessionAbsolute: 12 * time.Hour,
 		MaxBody:         1 << 20,
 		ShutdownTimeout: 20 * time.Second,
+		HashBudget:      256 << 20,
+		LoginPerClient:  30,
 	}
 }
 
@@ -77,7 +81,9 @@ func (c *Config) Flags(fs *flag.FlagSet, env Env, which ...string) (finish func(
 		str("log-level", "log level: debug, info, warn or error", &c.LogLevel),
 		dur("session-idle", "a web session ends after this long unused", &c.SessionIdle),
 		dur("session-absolute", "a web session ends this long after sign-in", &c.SessionAbsolute),
-		boolean("trust-proxy", "trust X-Forwarded-Proto from a reverse proxy", &c.TrustProxy),
+		boolean("trust-proxy", "trust X-Forwarded-Proto and the rightmost X-Forwarded-For entry from one reverse proxy", &c.TrustProxy),
+		int64opt("hash-memory-budget", "bytes of memory all password hashes running at once may use together (each takes 64 MiB)", &c.HashBudget),
+		int64opt("login-attempts-per-client", "sign-in attempts a minute one client address may make", &c.LoginPerClient),
 		int64opt("max-body", "request body limit in bytes", &c.MaxBody),
 		dur("shutdown-timeout", "how long in-flight requests may finish on SIGTERM", &c.ShutdownTimeout),
 		boolean("demo", "seed the demo world (idempotent) and print its accounts", &c.Demo),
@@ -199,6 +205,12 @@ func (c *Config) finish() error {
 	}
 	if c.SessionIdle <= 0 || c.SessionAbsolute <= 0 || c.SessionIdle > c.SessionAbsolute {
 		problems = append(problems, "session lifetimes: want 0 < idle <= absolute")
+	}
+	if c.HashBudget < 1<<20 {
+		problems = append(problems, "hash memory budget: want at least 1048576 bytes (one hash at a time below its own cost)")
+	}
+	if c.LoginPerClient < 1 {
+		problems = append(problems, "login attempts per client: want at least 1")
 	}
 	if c.MaxBody < 1024 {
 		problems = append(problems, "max body: want at least 1024 bytes")

@@ -7,6 +7,9 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
+	"time"
 )
 
 // Code classifies an error for the edges.
@@ -37,6 +40,9 @@ type Error struct {
 	Key    string // i18n key of a user-facing message; empty: a default per code
 	Fields []FieldError
 	Err    error // wrapped cause; never shown to users
+	// RetryAfter, when set, is how long a throttled or busy caller should
+	// wait: the edges send it as the Retry-After header (whole seconds).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -145,4 +151,14 @@ func Status(code Code) int {
 		return s
 	}
 	return 500
+}
+
+// RetryAfterHeader returns the Retry-After value (whole seconds, at least 1)
+// of an error that carries a wait, and "" for any other error.
+func RetryAfterHeader(err error) string {
+	e := As(err)
+	if e == nil || e.RetryAfter <= 0 {
+		return ""
+	}
+	return strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds())))
 }

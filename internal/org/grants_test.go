@@ -39,7 +39,7 @@ func (f *fixture) ownPassword(t *testing.T, id, current string) string {
 	if current == next {
 		next += "!"
 	}
-	if err := f.svc.ChangePassword(f.ctx, f.load(t, id).Subject(), "", current, next); err != nil {
+	if err := f.svc.ChangePassword(f.ctx, f.load(t, id).Subject(), "", current, next, false); err != nil {
 		t.Fatalf("own password: %v", err)
 	}
 	return next

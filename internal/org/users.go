@@ -338,15 +338,13 @@ func (s *Service) UpdateUser(ctx context.Context, actor policy.Subject, id strin
 			}
 		}
 		if in.Disabled || hash != "" {
-			// A disabled account or a reset password ends every session; disabling
-			// also revokes the API tokens (a reset leaves them: they are separate
-			// credentials, revoked on their own).
+			// A disabled account or a reset password ends every session and
+			// revokes every API token: whoever held the old password may have
+			// made tokens with it.
 			if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
 				return err
 			}
-		}
-		if in.Disabled {
-			if _, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, tx.Now, id); err != nil {
+			if err := revokeTokens(ctx, tx, id); err != nil {
 				return err
 			}
 		}
@@ -480,9 +478,16 @@ func (s *Service) SetLocale(ctx context.Context, actor policy.Subject, locale st
 	return errs.Wrap(err, "set locale")
 }
 
+// revokeTokens revokes every API token of a user that is not revoked yet.
+func revokeTokens(ctx context.Context, tx *store.Tx, userID string) error {
+	_, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, tx.Now, userID)
+	return err
+}
+
 // ChangePassword changes the actor's own password after checking the current one.
-// Other sessions of the user end.
-func (s *Service) ChangePassword(ctx context.Context, actor policy.Subject, keepSessionID, current, next string) error {
+// Other sessions of the user end; with alsoRevokeTokens every API token of
+// the user is revoked in the same transaction.
+func (s *Service) ChangePassword(ctx context.Context, actor policy.Subject, keepSessionID, current, next string, alsoRevokeTokens bool) error {
 	var v errs.Validation
 	v.Check(current != "", "current", "field.required")
 	checkPassword(&v, "new", next)
@@ -500,11 +505,15 @@ func (s *Service) ChangePassword(ctx context.Context, actor policy.Subject, keep
 	if err != nil {
 		return errs.Wrap(err, "change password")
 	}
-	if ok, _ := password.Check(current, u.PasswordHash); !ok {
+	ok, err := password.CheckContext(ctx, current, u.PasswordHash)
+	if errors.Is(err, password.ErrBusy) || ctx.Err() != nil {
+		return password.ErrBusy // not checked: the server is busy hashing (or the caller left)
+	}
+	if !ok {
 		return &errs.Error{Code: errs.Invalid, Key: "error.validation", Fields: []errs.FieldError{{Field: "current", Key: "password.current_wrong"}}}
 	}
 	// The new one is hashed only once the current one is right.
-	hash, err := password.Hash(next, s.params)
+	hash, err := password.HashContext(ctx, next, s.params)
 	if err != nil {
 		return errs.Wrap(err, "hash password")
 	}
@@ -515,8 +524,16 @@ func (s *Service) ChangePassword(ctx context.Context, actor policy.Subject, keep
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, actor.UserID, keepSessionID); err != nil {
 			return err
 		}
+		detail := ""
+		if alsoRevokeTokens {
+			if err := revokeTokens(ctx, tx, actor.UserID); err != nil {
+				return err
+			}
+			detail = "API tokens revoked"
+		}
 		return s.log.Write(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorOrgID: actor.OrgID, Action: "user.password",
-			ObjectType: "user", ObjectID: actor.UserID, Activity: audit.ActivitySecurity, Subject: actor.UserID, SubjectType: audit.SubjectUser})
+			ObjectType: "user", ObjectID: actor.UserID, Activity: audit.ActivitySecurity, Subject: actor.UserID, SubjectType: audit.SubjectUser,
+			Detail: detail})
 	})
 	return errs.Wrap(err, "change password")
 }

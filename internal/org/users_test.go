@@ -362,6 +362,10 @@ func TestUpdateUserPasswordReset(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		secret, _, err := f.auth.CreateToken(f.ctx, sig.Subject(), sig.ID, "script")
+		if err != nil {
+			t.Fatal(err)
+		}
 		in := input(sig)
 		in.Password = strings.Repeat("ü", 1000) // 1000 characters (within MaxLength), 2000 bytes
 		if _, err := f.svc.UpdateUser(f.ctx, f.noordAdmin.Subject(), sig.ID, sig.Version, in); err != nil {
@@ -369,6 +373,13 @@ func TestUpdateUserPasswordReset(t *testing.T) {
 		}
 		if _, _, err := f.auth.SessionUser(f.ctx, cookie); err != auth.ErrNoSession {
 			t.Errorf("session after a password reset: %v", err)
+		}
+		// F5: a reset also revokes every API token of the account.
+		if _, err := f.auth.TokenUser(f.ctx, secret); err != auth.ErrBadToken {
+			t.Errorf("API token after a password reset: %v, want ErrBadToken", err)
+		}
+		if n := f.count(t, "api_tokens", "user_id = ? AND revoked_at IS NULL", sig.ID); n != 0 {
+			t.Errorf("%d tokens not revoked by the reset", n)
 		}
 		if _, _, err := f.auth.Login(f.ctx, sig.Email, testPassword, ""); err != auth.ErrInvalidCredentials {
 			t.Errorf("login with the old password: %v", err)
@@ -690,7 +701,7 @@ func TestChangePassword(t *testing.T) {
 		before := f.counts(t)
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
-				err := f.svc.ChangePassword(f.ctx, sig.Subject(), keepSess.ID, tc.current, tc.next)
+				err := f.svc.ChangePassword(f.ctx, sig.Subject(), keepSess.ID, tc.current, tc.next, false)
 				wantFields(t, err, errs.Invalid, tc.want...)
 			})
 		}
@@ -702,7 +713,7 @@ func TestChangePassword(t *testing.T) {
 		}
 
 		f.clk.Advance(time.Minute)
-		if err := f.svc.ChangePassword(f.ctx, sig.Subject(), keepSess.ID, testPassword, next); err != nil {
+		if err := f.svc.ChangePassword(f.ctx, sig.Subject(), keepSess.ID, testPassword, next, false); err != nil {
 			t.Fatal(err)
 		}
 		if u, _, err := f.auth.SessionUser(f.ctx, keep); err != nil || u.ID != sig.ID {
@@ -746,6 +757,49 @@ func TestCountUsersInScopeWithoutLogging(t *testing.T) {
 		}
 		if after := f.count(t, "processing_log", "1 = 1"); after != before {
 			t.Fatalf("counting wrote %d processing-log records", after-before)
+		}
+	})
+}
+
+// TestChangePasswordAlsoRevokesTokens (F5): one's own password change keeps
+// the API tokens unless asked to revoke them, and then revokes them all in
+// the same change.
+func TestChangePasswordAlsoRevokesTokens(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		sig := f.signaleerder
+		s1, _, err := f.auth.CreateToken(f.ctx, sig.Subject(), sig.ID, "een")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s2, _, err := f.auth.CreateToken(f.ctx, sig.Subject(), sig.ID, "twee")
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, _, err := f.auth.CreateToken(f.ctx, f.noordAdmin.Subject(), f.noordAdmin.ID, "van een ander")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.ChangePassword(f.ctx, sig.Subject(), "", testPassword, "een nieuw en lang wachtwoord", false); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{s1, s2} {
+			if _, err := f.auth.TokenUser(f.ctx, s); err != nil {
+				t.Errorf("token revoked without being asked: %v", err)
+			}
+		}
+		if err := f.svc.ChangePassword(f.ctx, sig.Subject(), "", "een nieuw en lang wachtwoord", "nog een nieuw wachtwoord", true); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{s1, s2} {
+			if _, err := f.auth.TokenUser(f.ctx, s); err != auth.ErrBadToken {
+				t.Errorf("token after a change that revokes them: %v, want ErrBadToken", err)
+			}
+		}
+		if _, err := f.auth.TokenUser(f.ctx, other); err != nil {
+			t.Errorf("another user's token: %v", err)
+		}
+		if recs := f.records(t, audit.Filter{Action: "user.password", Limit: 1}); len(recs) != 1 || recs[0].Detail != "API tokens revoked" {
+			t.Errorf("user.password record %+v", recs)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/baken-nl/baken/internal/auth"
@@ -26,16 +27,18 @@ type accountPage struct {
 	// response and nowhere else (not in a URL, a log or a later page).
 	NewToken     string
 	NewTokenName string
+	// TokenDays are the validities a new token can be given (days).
+	TokenDays []int
 }
 
 var (
 	passwordLabels = map[string]string{"current": "web.account.current", "new": "web.account.new", "repeat": "web.account.repeat"}
-	tokenLabels    = map[string]string{"name": "web.token.name"}
+	tokenLabels    = map[string]string{"name": "web.token.name", "days": "web.token.days"}
 )
 
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, ap accountPage) error {
 	st := stateOf(r)
-	ap.User, ap.Locales = st.user, org.Locales
+	ap.User, ap.Locales, ap.TokenDays = st.user, org.Locales, auth.TokenDayChoices
 	if ap.Password == nil {
 		ap.Password = newForm(nil, passwordLabels)
 	}
@@ -64,7 +67,8 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
 	cur, next, repeat := r.PostForm.Get("current"), r.PostForm.Get("new"), r.PostForm.Get("repeat")
-	f := newForm(nil, passwordLabels) // passwords are never put back in the form
+	// Passwords are never put back in the form; the choice to revoke the tokens is.
+	f := newForm(url.Values{"revoke_tokens": {r.PostForm.Get("revoke_tokens")}}, passwordLabels)
 	if next != repeat {
 		// Report every problem at once, as the service would.
 		if cur == "" {
@@ -76,8 +80,9 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		f.Add("repeat", "web.account.repeat_mismatch")
 		return s.renderAccount(w, r, http.StatusUnprocessableEntity, accountPage{Password: f})
 	}
+	revokeTokens := r.PostForm.Get("revoke_tokens") == "1"
 	err := s.d.Auth.GuardPasswordChange(r.Context(), st.subject, func() error {
-		return s.d.Orgs.ChangePassword(r.Context(), st.subject, st.session.ID, cur, next)
+		return s.d.Orgs.ChangePassword(r.Context(), st.subject, st.session.ID, cur, next, revokeTokens)
 	})
 	if errs.Is(err, errs.TooMany) {
 		f.Add("current", "auth.locked")
@@ -98,9 +103,16 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 // response (no redirect: the secret must not travel in a URL).
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
-	name := r.PostForm.Get("name")
-	f := newForm(url.Values{"name": {name}}, tokenLabels)
-	secret, tok, err := s.d.Auth.CreateToken(r.Context(), st.subject, st.user.ID, name)
+	name, daysText := r.PostForm.Get("name"), r.PostForm.Get("days")
+	f := newForm(url.Values{"name": {name}, "days": {daysText}}, tokenLabels)
+	days := auth.DefaultTokenDays
+	if daysText != "" {
+		var err error
+		if days, err = strconv.Atoi(daysText); err != nil {
+			days = 0 // not a number: refused by the service with the other problems
+		}
+	}
+	secret, tok, err := s.d.Auth.CreateTokenFor(r.Context(), st.subject, st.user.ID, name, days)
 	if err != nil {
 		status, err := formProblem(f, err)
 		if err != nil {

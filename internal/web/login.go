@@ -1,10 +1,13 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 
+	"github.com/baken-nl/baken/internal/auth/password"
 	"github.com/baken-nl/baken/internal/errs"
+	"github.com/baken-nl/baken/internal/httpx"
 	"github.com/baken-nl/baken/internal/i18n"
 )
 
@@ -48,6 +51,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		f.Add("password", "field.required")
 	}
 	status := http.StatusUnprocessableEntity
+	// Every attempt counts against the client's address first (F2): a flood
+	// from one client is turned away here, before the database and before
+	// any hashing, with no processing-log record (no account is involved;
+	// the access log has the 429 line).
+	if err := s.d.Auth.AllowClient(httpx.ClientKey(httpx.ClientAddr(r, s.d.Cfg.TrustProxy))); err != nil {
+		w.Header().Set("Retry-After", errs.RetryAfterHeader(err))
+		f.Alert, status = "auth.client_throttled", http.StatusTooManyRequests
+		p := s.newPage(r, "web.login.title", loginPage{Form: f, Next: next})
+		return s.render(w, r, status, "login", p)
+	}
 	if !f.Invalid() {
 		cookie, u, err := s.d.Auth.Login(r.Context(), email, pw, st.cookie)
 		switch {
@@ -64,6 +77,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			f.Alert = "auth.invalid_credentials"
 		case errs.Is(err, errs.TooMany):
 			f.Alert, status = "auth.locked", http.StatusTooManyRequests
+		case errors.Is(err, password.ErrBusy):
+			// No room in the hashing memory budget: come back in a moment.
+			w.Header().Set("Retry-After", errs.RetryAfterHeader(err))
+			f.Alert, status = "auth.busy", http.StatusServiceUnavailable
 		default:
 			return err
 		}

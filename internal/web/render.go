@@ -369,6 +369,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		s.d.Logger.ErrorContext(r.Context(), "page failed", slog.String("request_id", reqctx.RequestID(r.Context())),
 			slog.String("method", r.Method), slog.Int("status", status), slog.Any("err", err))
 	}
+	if ra := errs.RetryAfterHeader(err); ra != "" {
+		w.Header().Set("Retry-After", ra)
+	}
 	ep := errorPage{Status: status, Message: key}
 	if bad != nil {
 		ep.Message, ep.Arg = "web.error.control_chars", clean(strings.Join(bad.fields, ", "), false)
