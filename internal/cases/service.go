@@ -443,7 +443,12 @@ func (s *Service) access(ctx context.Context, tx *store.Tx, actor policy.Subject
 	if err != nil {
 		return Case{}, err
 	}
-	if err := policy.Require(actor, a, r.Resource()); err != nil {
+	res := r.Resource()
+	if err := policy.Require(actor, a, res); err != nil {
+		if a == policy.AssignCase && errs.CodeOf(err) == errs.Forbidden && policy.Can(actor, policy.WriteCase, res) {
+			// A grant holder: say why, rather than "you may break the glass".
+			return Case{}, errs.E(errs.Forbidden, KeyAssignGrant)
+		}
 		return Case{}, err
 	}
 	c, err := s.opened(ctx, tx, r)

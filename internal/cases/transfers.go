@@ -18,6 +18,9 @@ const (
 	KeyTransferPending    = "case.transfer.pending"
 	KeyTransferNotPending = "case.transfer.not_pending"
 	KeyTransferClosed     = "case.transfer.closed"
+	// KeyAssignGrant: a break-the-glass grant holder tried to hand over or
+	// transfer the case (security review F4).
+	KeyAssignGrant = "case.assign.grant"
 )
 
 // Transfer statuses.
