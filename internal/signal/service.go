@@ -527,6 +527,9 @@ func (s *Service) Transition(ctx context.Context, actor policy.Subject, id strin
 		}
 		var v errs.Validation
 		v.Check(slices.Contains(Statuses, in.To), "to", KeyStatusInvalid)
+		// Converted only by opening a case from the signal (ConvertTx),
+		// never by the plain status change (F10).
+		v.Check(in.To != StatusConverted, "to", KeyConvertThroughCase)
 		switch {
 		case in.To == StatusClosed && in.Reason == "":
 			v.Add("reason", KeyReasonRequired)

@@ -411,7 +411,7 @@ func TestTransitions(t *testing.T) {
 			{signal.TransitionInput{To: signal.StatusClosed, Reason: signal.ReasonLabourInspectorate, Note: strings.Repeat("n", signal.MaxNote+1)}, 4, errs.Invalid, ""},
 			{signal.TransitionInput{To: signal.StatusClosed, Reason: signal.ReasonLabourInspectorate, Remark: "Doorverwezen naar de NLA"}, 4, "", ""},
 			{signal.TransitionInput{To: signal.StatusInProgress}, 5, errs.Conflict, signal.KeyTransitionInvalid},
-			{signal.TransitionInput{To: signal.StatusConverted}, 5, errs.Conflict, signal.KeyTransitionInvalid},
+			{signal.TransitionInput{To: signal.StatusConverted}, 5, errs.Invalid, ""},
 		}
 		for i, st := range steps {
 			got, err := f.svc.Transition(f.ctx, f.coordNoord, s.ID, st.version, st.in)
@@ -620,4 +620,48 @@ func TestMessageKeys(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestConvertedOnlyThroughCase (security review F10): the plain transition
+// never sets a signal to converted, from any status: a validation error on
+// "to" that says to open a case, and nothing changes (no history, no log).
+// Opening a case from the signal (cases.Create → ConvertTx) still does.
+func TestConvertedOnlyThroughCase(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		s := f.create(t, f.sig, input())
+		try := func(version int) {
+			t.Helper()
+			events := f.count(t, "signal_events", "")
+			logs := f.count(t, "processing_log", "")
+			_, err := f.svc.Transition(f.ctx, f.coordNoord, s.ID, version, signal.TransitionInput{To: signal.StatusConverted, Remark: "Casus"})
+			if got := fields(err); !slices.Equal(got, []string{"to:" + signal.KeyConvertThroughCase}) {
+				t.Errorf("converted through the transition at v%d: %v (%v)", version, got, err)
+			}
+			if f.count(t, "signal_events", "") != events || f.count(t, "processing_log", "") != logs {
+				t.Errorf("a refused conversion at v%d left history or log records", version)
+			}
+			got, err := f.svc.Get(f.ctx, f.coordNoord, s.ID)
+			if err != nil || got.Status == signal.StatusConverted || got.Version != version {
+				t.Errorf("after the refusal: %s v%d %v", got.Status, got.Version, err)
+			}
+		}
+		try(1) // new
+		if _, err := f.svc.Transition(f.ctx, f.coordNoord, s.ID, 1, signal.TransitionInput{To: signal.StatusInProgress}); err != nil {
+			t.Fatal(err)
+		}
+		try(2) // in progress: the review's reproduction
+		if slices.Contains(signal.Next(signal.StatusInProgress), signal.StatusConverted) {
+			t.Error("the transition form offers converted")
+		}
+		// Through the case's own way it converts (in the caller's transaction).
+		err := f.db.Tx(f.ctx, func(tx *store.Tx) error {
+			return f.svc.ConvertTx(f.ctx, tx, f.coordNoord, s.ID, "")
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := f.svc.Get(f.ctx, f.coordNoord, s.ID); err != nil || got.Status != signal.StatusConverted {
+			t.Errorf("after ConvertTx: %s %v", got.Status, err)
+		}
+	})
 }

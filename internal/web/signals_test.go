@@ -220,7 +220,11 @@ func TestSignalTransitions(t *testing.T) {
 			"remark": {"Ik pak het op."}, "note": {"Intern: bel wijkagent"}}).wantStatus(t, http.StatusSeeOther)
 		r = co.follow(r).wantStatus(t, http.StatusOK)
 		r.wantContains(t, "De status is gewijzigd.", "Ik pak het op.", "Intern: bel wijkagent", `data-status="in_progress"`, `name="version" value="2"`,
-			`value="closed"`, `value="more_info_requested"`, `value="converted"`)
+			`value="closed"`, `value="more_info_requested"`, `action="/casussen/nieuw"`).wantLacks(t, `value="converted"`)
+		// Converted only by opening a case (F10): the form refuses it and
+		// says how, keeping what was typed.
+		co.post("/signalen/"+id+"/status", url.Values{"version": {"2"}, "to": {"converted"}, "remark": {"Wordt een casus"}}).
+			wantStatus(t, http.StatusUnprocessableEntity).wantContains(t, `href="#field-to"`, "Wordt een casus", `data-status="in_progress"`)
 
 		// The reporter sees the status and the remark, never the note.
 		rep.get("/signalen/"+id).wantStatus(t, http.StatusOK).wantContains(t, "Ik pak het op.", `data-status="in_progress"`).
