@@ -98,11 +98,11 @@ func (s *Service) Create(ctx context.Context, actor policy.Subject, in Input) (S
 		if err := v.Err(); err != nil {
 			return err
 		}
-		ain := assessmentInput(s.cat, &in)
-		res, err := s.engine.Assess(ain, AssessmentLang)
+		pv, err := s.preview(&in, AssessmentLang, tx.Now)
 		if err != nil {
 			return fmt.Errorf("assess a validated signal: %w", err)
 		}
+		ain, res := pv.Input, pv.Result
 		// The two rows every create contends for — this year's reference
 		// counter and the processing-log head — are taken as late as
 		// possible, so that they are held for the fewest statements: first
