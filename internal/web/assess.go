@@ -78,9 +78,9 @@ type assessPage struct {
 	Acts         []string
 	Result       *resultView // nil until something was weighed
 	// Warnings are the intake preview's notes that do not block saving.
-	Warnings []previewWarning
-	Ruleset      string
-	Disclaimer   content.Text
+	Warnings   []previewWarning
+	Ruleset    string
+	Disclaimer content.Text
 }
 
 // signalGroup is a group of frontline signals: those of one department, or
