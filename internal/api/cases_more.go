@@ -403,7 +403,7 @@ func readUpload(r *http.Request, maxFile int64) (cases.DocumentInput, error) {
 		case "file":
 			in.Filename = p.FileName()
 			in.ContentType = p.Header.Get("Content-Type")
-			if in.Data, err = io.ReadAll(io.LimitReader(p, maxFile+1)); err != nil {
+			if in.Data, err = cases.ReadUpload(p, maxFile, r.ContentLength); err != nil {
 				return in, uploadError(err)
 			}
 		default:

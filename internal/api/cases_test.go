@@ -369,6 +369,18 @@ func TestCaseAccess(t *testing.T) {
 		if p.Detail != e.a.I18n.T("nl", "caseapi.access.has") {
 			t.Errorf("again: %q", p.Detail)
 		}
+		// The grant holder may not hand the case over or transfer it (F4):
+		// a 403 that says why, and nothing changes.
+		p = e.do(t, "PUT", "/api/v1/cases/"+id+"/coordinators", map[string]any{"userIds": []string{e.users["zorgNoord2"].ID}, "version": got.Version},
+			e.as("zorgNoord2")).wantProblem(t, http.StatusForbidden, "forbidden")
+		if p.Detail != e.a.I18n.T("nl", "case.assign.grant") {
+			t.Errorf("hand-over with a grant: %q", p.Detail)
+		}
+		p = e.do(t, "POST", "/api/v1/cases/"+id+"/transfers", map[string]any{"toRegionId": e.zuid.ID, "reason": "verhuist"},
+			e.as("zorgNoord2")).wantProblem(t, http.StatusForbidden, "forbidden")
+		if p.Detail != e.a.I18n.T("nl", "case.assign.grant") {
+			t.Errorf("transfer with a grant: %q", p.Detail)
+		}
 		// The assigned coordinator sees who broke the glass and why.
 		got = caseJSON{}
 		e.do(t, "GET", "/api/v1/cases/"+id, nil, e.as("zorgNoord")).want(t, http.StatusOK).decode(t, &got)

@@ -239,6 +239,8 @@ func TestSignalTransitions(t *testing.T) {
 			{map[string]any{"to": "closed", "version": 2}, []string{"reason:signal.reason.required"}},
 			{map[string]any{"to": "in_progress"}, []string{"version:field.required"}},
 			{map[string]any{"to": "gone", "version": 2}, []string{"to:signal.status.invalid"}},
+			// converted only by opening a case from the signal (F10)
+			{map[string]any{"to": "converted", "version": 2}, []string{"to:signal.convert.through_case"}},
 			{map[string]any{"to": "closed", "version": "2", "colour": "red"}, []string{"colour:api.field.unknown", "version:api.field.type"}},
 			{`{"to": "closed",`, nil},
 		} {

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"slices"
@@ -27,6 +28,9 @@ const (
 	KeyDocumentContentType = "case.document.content_type"
 	KeyDocumentMismatch    = "case.document.mismatch"
 	KeyDocumentFilename    = "case.document.filename_invalid"
+	// KeyDocumentQuota: the case's documents together would pass the
+	// per-case storage quota (Documents.MaxBytesPerCase).
+	KeyDocumentQuota = "case.document.quota"
 )
 
 // MaxFilename is the longest file name kept (in characters).
@@ -54,7 +58,24 @@ type DocumentInput struct {
 	Type        string // catalogue documentTypes
 	Filename    string
 	ContentType string // as the uploader declares it; checked against the content
-	Data        []byte
+	Data        []byte // read once (ReadUpload); AddDocument does not change it
+}
+
+// ReadUpload reads an uploaded file from r into one buffer, up to max+1
+// bytes (so that AddDocument can say it is too large). sizeHint is what the
+// request says it carries (its Content-Length; <= 0 when unknown): the
+// buffer is allocated once at that size (at most max+1), not grown by
+// doubling, so a file is held in memory once on its way in.
+func ReadUpload(r io.Reader, max, sizeHint int64) ([]byte, error) {
+	if sizeHint <= 0 || sizeHint > max+1 {
+		sizeHint = max + 1
+	}
+	var b bytes.Buffer
+	// ReadFrom wants bytes.MinRead free before it reads: room for the
+	// whole file and that margin, so it never has to grow.
+	b.Grow(int(sizeHint) + bytes.MinRead)
+	_, err := b.ReadFrom(io.LimitReader(r, max+1))
+	return b.Bytes(), err
 }
 
 // SanitiseFilename keeps the last element of a path, drops control and
@@ -141,11 +162,20 @@ func (s *Service) AddDocument(ctx context.Context, actor policy.Subject, caseID 
 		}
 		typeOK := slices.Contains(rules.ContentTypes, ct)
 		v.Check(typeOK, "contentType", KeyDocumentContentType)
+		// The quota counts what the case holds now: write locks the case
+		// (PostgreSQL) or the database (SQLite), so two uploads at once
+		// cannot both pass it.
+		var used int64
+		if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(size), 0) FROM case_documents WHERE case_id = ?`, c.ID).Scan(&used); err != nil {
+			return err
+		}
 		switch {
 		case len(in.Data) == 0:
 			v.Add("data", KeyRequired)
 		case int64(len(in.Data)) > rules.MaxBytes:
 			v.Add("data", KeyDocumentTooLarge)
+		case used+int64(len(in.Data)) > rules.MaxBytesPerCase:
+			v.Add("data", KeyDocumentQuota)
 		case typeOK && !contentMatches(ct, in.Data):
 			v.Add("data", KeyDocumentMismatch)
 		}
@@ -158,13 +188,11 @@ func (s *Service) AddDocument(ctx context.Context, actor policy.Subject, caseID 
 		if err != nil {
 			return err
 		}
-		data, err := s.seal(base64.StdEncoding.EncodeToString(in.Data), "case_documents", "data", d.ID)
-		if err != nil {
-			return err
-		}
+		// The bytes sealed once, raw, into the binary column (F16).
+		data := s.keys.SealBytes(in.Data, aad("case_documents", "data", d.ID))
 		if _, err := tx.Exec(ctx, `INSERT INTO case_documents (id, case_id, doc_type, filename_enc, content_type, size,
-			data_enc, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, d.CaseID, d.Type, name, d.ContentType,
-			d.Size, data, d.UploadedBy, d.CreatedAt); err != nil {
+			data_enc, data_sealed, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?)`, d.ID, d.CaseID, d.Type, name,
+			d.ContentType, d.Size, data, d.UploadedBy, d.CreatedAt); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT name FROM users WHERE id = ?`, actor.UserID).Scan(&d.UploaderName); err != nil {
@@ -237,15 +265,22 @@ func (s *Service) GetDocument(ctx context.Context, actor policy.Subject, caseID,
 	var data []byte
 	err := s.readWith(ctx, actor, caseID, "get document", "document "+docID, func(tx *store.Tx, c *Case) error {
 		var sealed string
+		var raw []byte
 		var err error
-		d, err = s.scanDocument(tx.QueryRow(ctx, `SELECT `+documentColumns+`, d.data_enc FROM case_documents d
-			LEFT JOIN users u ON u.id = d.uploaded_by WHERE d.id = ? AND d.case_id = ?`, docID, c.ID), &sealed)
+		d, err = s.scanDocument(tx.QueryRow(ctx, `SELECT `+documentColumns+`, d.data_enc, d.data_sealed FROM case_documents d
+			LEFT JOIN users u ON u.id = d.uploaded_by WHERE d.id = ? AND d.case_id = ?`, docID, c.ID), &sealed, &raw)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.E(errs.NotFound, "error.not_found")
 		}
 		if err != nil {
 			return err
 		}
+		if len(raw) > 0 {
+			// Opened in place: the scanned copy becomes the file.
+			data, err = s.keys.OpenBytes(raw, aad("case_documents", "data", d.ID))
+			return err
+		}
+		// A document stored before migration 0009: sealed base64 text.
 		b64, err := s.open(sealed, "case_documents", "data", d.ID)
 		if err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"github.com/baken-nl/baken/internal/cases"
 	"github.com/baken-nl/baken/internal/errs"
 	"github.com/baken-nl/baken/internal/policy"
+	"github.com/baken-nl/baken/internal/store"
 	"github.com/baken-nl/baken/internal/store/storetest"
 )
 
@@ -208,4 +209,64 @@ func (f *fixture) cwDocID(t *testing.T, caseID string) string {
 		t.Fatalf("documents = %+v %v", list, err)
 	}
 	return list[0].ID
+}
+
+// TestDocumentQuota (security review F16): the documents of one case
+// together stay within the catalogue's per-case quota. An upload that would
+// pass it is refused at the file with a clear message, and nothing is
+// written; another case has its own room.
+func TestDocumentQuota(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		if q := catalog.Casework.Documents.MaxBytesPerCase; q < catalog.Casework.Documents.MaxBytes {
+			t.Fatalf("the catalogue's quota per case (%d) is below one document's limit", q)
+		}
+		small := *catalog
+		small.Casework.Documents.MaxBytesPerCase = 3 * int64(len(pdfBytes))
+		svc := cases.NewService(f.db, f.log, f.keys, &small, f.signals)
+		c := f.open(t)
+		add := func(caseID string) error {
+			_, err := svc.AddDocument(f.ctx, f.coord, caseID, cases.DocumentInput{Type: "identity", Filename: "scan.pdf",
+				ContentType: "application/pdf", Data: pdfBytes})
+			return err
+		}
+		for i := range 3 {
+			if err := add(c.ID); err != nil {
+				t.Fatalf("document %d within the quota: %v", i+1, err)
+			}
+		}
+		before := f.snapshot(t)
+		err := add(c.ID)
+		wantCode(t, err, errs.Invalid)
+		if got := fields(err); !slices.Equal(got, []string{"data:" + cases.KeyDocumentQuota}) {
+			t.Errorf("over the quota: %v", got)
+		}
+		f.unchanged(t, before, "an upload over the quota")
+		if err := add(f.open(t).ID); err != nil {
+			t.Errorf("another case: %v", err)
+		}
+	})
+}
+
+// TestLegacyDocumentOpens: a document stored before migration 0009 (sealed
+// base64 text in data_enc, no data_sealed) still opens.
+func TestLegacyDocumentOpens(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		c := f.open(t)
+		d, err := f.svc.AddDocument(f.ctx, f.coord, c.ID, cases.DocumentInput{Type: "identity", Filename: "oud.pdf",
+			ContentType: "application/pdf", Data: pdfBytes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sealed, err := f.keys.Seal(base64.StdEncoding.EncodeToString(pdfBytes), "case_documents.data:"+d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.db.SQL().ExecContext(f.ctx, store.Rebind(f.db.Dialect(), `UPDATE case_documents SET data_enc = ?, data_sealed = NULL WHERE id = ?`),
+			sealed, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, data, err := f.svc.GetDocument(f.ctx, f.coord, c.ID, d.ID); err != nil || !bytes.Equal(data, pdfBytes) {
+			t.Fatalf("legacy document = %q %v", data, err)
+		}
+	})
 }

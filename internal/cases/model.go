@@ -185,7 +185,7 @@ func (c Case) Resource() policy.Resource {
 		r.Members = append(r.Members, co.UserID)
 	}
 	for _, g := range c.Grants {
-		r.Members = append(r.Members, g.UserID)
+		r.Grants = append(r.Grants, g.UserID)
 	}
 	return r
 }

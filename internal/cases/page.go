@@ -85,3 +85,21 @@ func (s *Service) MayWrite(ctx context.Context, actor policy.Subject, id string)
 	})
 	return errs.Wrap(err, "may write case")
 }
+
+// MayAssign reports (nil) whether actor may decide who runs case id: hand it
+// over or request or withdraw a transfer (the assigned coordinators; never a
+// break-the-glass grant). It reads nothing of the client; the pages use it
+// to show or hide those forms, and the writes check again.
+func (s *Service) MayAssign(ctx context.Context, actor policy.Subject, id string) error {
+	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
+		if actor.Anonymous() {
+			return errs.E(errs.Unauthenticated, "error.unauthenticated")
+		}
+		r, err := s.loadSealed(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return policy.Require(actor, policy.AssignCase, r.Resource())
+	})
+	return errs.Wrap(err, "may assign case")
+}

@@ -440,7 +440,12 @@ func (s *Service) access(ctx context.Context, tx *store.Tx, actor policy.Subject
 	if err != nil {
 		return Case{}, err
 	}
-	if err := policy.Require(actor, a, r.Resource()); err != nil {
+	res := r.Resource()
+	if err := policy.Require(actor, a, res); err != nil {
+		if a == policy.AssignCase && errs.CodeOf(err) == errs.Forbidden && policy.Can(actor, policy.WriteCase, res) {
+			// A grant holder: say why, rather than "you may break the glass".
+			return Case{}, errs.E(errs.Forbidden, KeyAssignGrant)
+		}
 		return Case{}, err
 	}
 	c, err := s.opened(ctx, tx, r)
@@ -563,6 +568,13 @@ func (s *Service) BreakGlass(ctx context.Context, actor policy.Subject, id, reas
 // read is logged.
 func (s *Service) write(ctx context.Context, actor policy.Subject, id string, version int, what string,
 	fn func(tx *store.Tx, c *Case) error) (Case, error) {
+	return s.writeAs(ctx, actor, policy.WriteCase, id, version, what, fn)
+}
+
+// writeAs is write with the policy action the change needs: WriteCase for
+// the case's content, AssignCase for who runs it (hand-over, transfer).
+func (s *Service) writeAs(ctx context.Context, actor policy.Subject, action policy.Action, id string, version int, what string,
+	fn func(tx *store.Tx, c *Case) error) (Case, error) {
 	var c Case
 	var conflict error
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
@@ -574,7 +586,7 @@ func (s *Service) write(ctx context.Context, actor policy.Subject, id string, ve
 			}
 		}
 		var err error
-		if c, err = s.access(ctx, tx, actor, id, policy.WriteCase); err != nil {
+		if c, err = s.access(ctx, tx, actor, id, action); err != nil {
 			return err
 		}
 		if version != 0 && c.Version != version {
@@ -921,9 +933,11 @@ func (s *Service) AddEvent(ctx context.Context, actor policy.Subject, id string,
 
 // Assign hands the case over: the assigned coordinators become userIDs (at
 // least one; each an active care coordinator of the case's region). The
-// timeline names who was added and who removed.
+// timeline names who was added and who removed. Only an assigned
+// coordinator hands over (policy.AssignCase): a break-the-glass grant never
+// makes its holder the owner.
 func (s *Service) Assign(ctx context.Context, actor policy.Subject, id string, version int, userIDs []string) (Case, error) {
-	return s.write(ctx, actor, id, version, "assign case", func(tx *store.Tx, c *Case) error {
+	return s.writeAs(ctx, actor, policy.AssignCase, id, version, "assign case", func(tx *store.Tx, c *Case) error {
 		var v errs.Validation
 		versioned(&v, version)
 		want := []string{}

@@ -18,6 +18,9 @@ const (
 	KeyTransferPending    = "case.transfer.pending"
 	KeyTransferNotPending = "case.transfer.not_pending"
 	KeyTransferClosed     = "case.transfer.closed"
+	// KeyAssignGrant: a break-the-glass grant holder tried to hand over or
+	// transfer the case (security review F4).
+	KeyAssignGrant = "case.assign.grant"
 )
 
 // Transfer statuses.
@@ -60,12 +63,13 @@ type IncomingTransfer struct {
 
 // RequestTransfer asks region toRegionID (a region other than the case's)
 // to take over case caseID. reason (required) is sealed. At most one
-// transfer of a case is pending; a closed case is not transferred.
+// transfer of a case is pending; a closed case is not transferred. Only an
+// assigned coordinator asks (policy.AssignCase), never a grant holder.
 func (s *Service) RequestTransfer(ctx context.Context, actor policy.Subject, caseID, toRegionID, reason string) (Transfer, error) {
 	toRegionID = strings.TrimSpace(toRegionID)
 	reason = strings.TrimSpace(reason)
 	var t Transfer
-	_, err := s.write(ctx, actor, caseID, 0, "request transfer", func(tx *store.Tx, c *Case) error {
+	_, err := s.writeAs(ctx, actor, policy.AssignCase, caseID, 0, "request transfer", func(tx *store.Tx, c *Case) error {
 		var v errs.Validation
 		switch ok, err := isRegion(ctx, tx, toRegionID); {
 		case err != nil:
@@ -120,11 +124,11 @@ func (s *Service) RequestTransfer(ctx context.Context, actor policy.Subject, cas
 }
 
 // WithdrawTransfer withdraws the pending transfer transferID of case caseID
-// (the sending side: WriteCase on the case). One that is no longer pending
+// (the sending side: AssignCase on the case). One that is no longer pending
 // is a conflict answered with its current state.
 func (s *Service) WithdrawTransfer(ctx context.Context, actor policy.Subject, caseID, transferID string) (Transfer, error) {
 	var t Transfer
-	_, err := s.write(ctx, actor, caseID, 0, "withdraw transfer", func(tx *store.Tx, c *Case) error {
+	_, err := s.writeAs(ctx, actor, policy.AssignCase, caseID, 0, "withdraw transfer", func(tx *store.Tx, c *Case) error {
 		// Only a transfer of this case: another case's transfer (its
 		// reason sealed for that case's coordinators) is neither opened
 		// nor returned, and does not exist here.

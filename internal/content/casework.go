@@ -68,10 +68,13 @@ type RegistrationRules struct {
 	Note         Text   `yaml:"note"`
 }
 
-// DocumentRules: the largest upload in bytes and the content types accepted.
+// DocumentRules: the largest upload in bytes, the most all documents of one
+// case may take together (the per-case storage quota), and the content
+// types accepted.
 type DocumentRules struct {
-	MaxBytes     int64    `yaml:"maxBytes"`
-	ContentTypes []string `yaml:"contentTypes"`
+	MaxBytes        int64    `yaml:"maxBytes"`
+	MaxBytesPerCase int64    `yaml:"maxBytesPerCase"`
+	ContentTypes    []string `yaml:"contentTypes"`
 }
 
 // OptionIn returns the option with id in list.
@@ -126,6 +129,9 @@ func (v *validator) casework() {
 	}
 	if cw.Documents.MaxBytes < 1 {
 		v.add("casework", "documents", "maxBytes must be positive")
+	}
+	if cw.Documents.MaxBytesPerCase < cw.Documents.MaxBytes {
+		v.add("casework", "documents", "maxBytesPerCase must be at least maxBytes")
 	}
 	if len(cw.Documents.ContentTypes) == 0 {
 		v.add("casework", "documents", "contentTypes is empty")

@@ -71,7 +71,7 @@ func fixture() *Catalog {
 		ShareableFields: opt("name"), ContactKinds: opt("phone"), NonPunishmentForms: []string{"criminal"},
 		Reflection:   ReflectionRules{Months: 3, DublinDays: 30, WarnDays: 14},
 		Registration: RegistrationRules{ReporterType: "zorgcoordinatie"},
-		Documents:    DocumentRules{MaxBytes: 1024, ContentTypes: []string{"application/pdf"}},
+		Documents:    DocumentRules{MaxBytes: 1024, MaxBytesPerCase: 4096, ContentTypes: []string{"application/pdf"}},
 	}
 	c.IBP = []Commitment{{ID: "clear_policy", Label: t2("policy"), Check: CheckBlock, Block: "thema1.p1.basis"},
 		{ID: "signals", Label: t2("signals"), Check: CheckSignals}}

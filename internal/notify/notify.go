@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/smtp"
+	"net/textproto"
 	"regexp"
 	"strings"
 	"sync"
@@ -51,8 +52,9 @@ func New(cfg Config, log *slog.Logger) *SMTP {
 
 // NewSignal tells recipients that a new signal waits in their inbox. It
 // returns at once: the message is sent in the background within the
-// timeout, and a failure is logged (with the number of recipients, never
-// their addresses).
+// timeout, to each recipient on its own (one refused address does not stop
+// the others), and the outcome is logged with the number of recipients and,
+// for each that failed, its position and domain — never an address.
 func (s *SMTP) NewSignal(ctx context.Context, recipients []string) {
 	if len(recipients) == 0 {
 		return
@@ -64,13 +66,55 @@ func (s *SMTP) NewSignal(ctx context.Context, recipients []string) {
 		defer s.wg.Done()
 		ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 		defer cancel()
-		if err := s.Send(ctx, to, NewSignalMessage(s.cfg.BaseURL)); err != nil {
+		err := s.Send(ctx, to, NewSignalMessage(s.cfg.BaseURL))
+		var pe *PartialError
+		switch {
+		case errors.As(err, &pe):
+			for _, f := range pe.Failed {
+				s.log.WarnContext(ctx, "e-mail notice not delivered to one recipient", slog.String("kind", "new_signal"),
+					slog.Int("recipient", f.Index+1), slog.String("domain", f.Domain), slog.String("smtp", s.cfg.Addr),
+					slog.String("err", Redact(f.Err.Error())))
+			}
+			if len(pe.Failed) == pe.Total {
+				s.log.WarnContext(ctx, "e-mail notice not sent", slog.String("kind", "new_signal"), slog.Int("recipients", len(to)))
+				return
+			}
+			s.log.InfoContext(ctx, "e-mail notice sent", slog.String("kind", "new_signal"), slog.Int("recipients", len(to)),
+				slog.Int("delivered", pe.Total-len(pe.Failed)), slog.Int("failed", len(pe.Failed)))
+		case err != nil:
 			s.log.WarnContext(ctx, "e-mail notice not sent", slog.String("kind", "new_signal"),
 				slog.Int("recipients", len(to)), slog.String("smtp", s.cfg.Addr), slog.String("err", Redact(err.Error())))
-			return
+		default:
+			s.log.InfoContext(ctx, "e-mail notice sent", slog.String("kind", "new_signal"), slog.Int("recipients", len(to)),
+				slog.Int("delivered", len(to)), slog.Int("failed", 0))
 		}
-		s.log.InfoContext(ctx, "e-mail notice sent", slog.String("kind", "new_signal"), slog.Int("recipients", len(to)))
 	}()
+}
+
+// Failure is one recipient a notice did not reach: its position in the
+// list and the domain of its address (no local part), and why.
+type Failure struct {
+	Index  int
+	Domain string
+	Err    error
+}
+
+// PartialError is Send's answer when some recipients were not reached (the
+// others were): which ones, by position.
+type PartialError struct {
+	Total  int
+	Failed []Failure
+}
+
+func (e *PartialError) Error() string {
+	return fmt.Sprintf("%d of %d recipients not reached; first: %v", len(e.Failed), e.Total, e.Failed[0].Err)
+}
+
+func domainOf(addr string) string {
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+		return strings.Trim(addr[i+1:], "<> ")
+	}
+	return ""
 }
 
 // Wait blocks until every notice under way has been sent or has failed.
@@ -97,10 +141,16 @@ func NewSignalMessage(baseURL string) Content {
 	}
 }
 
-// Send delivers c to recipients in one SMTP transaction, with STARTTLS when
-// the server offers it and PLAIN auth when a user is configured (net/smtp
-// refuses PLAIN without TLS except to localhost). The recipients do not see
-// each other's addresses.
+// Send delivers c to each of recipients in its own SMTP transaction over
+// one connection, with STARTTLS when the server offers it and PLAIN auth
+// when a user is configured (net/smtp refuses PLAIN without TLS except to
+// localhost). A recipient the server refuses (at RCPT TO or at DATA) does
+// not stop the others: Send goes on with the next (after RSET) and answers
+// a *PartialError naming the ones not reached. Any other error (connecting,
+// greeting, TLS, auth, a connection that breaks) ends the send: the
+// recipients not yet served are in the PartialError when some were
+// reached, else it is returned as is. Each message is addressed to
+// "undisclosed-recipients".
 func (s *SMTP) Send(ctx context.Context, recipients []string, c Content) error {
 	host, _, err := net.SplitHostPort(s.cfg.Addr)
 	if err != nil {
@@ -140,26 +190,53 @@ func (s *SMTP) Send(ctx context.Context, recipients []string, c Content) error {
 			return fmt.Errorf("auth: %w", err)
 		}
 	}
-	if err := cl.Mail(s.cfg.From); err != nil {
+	msg := compose(s.cfg.From, c, time.Now())
+	pe := &PartialError{Total: len(recipients)}
+	for i, r := range recipients {
+		err := sendOne(cl, s.cfg.From, r, msg)
+		if err == nil {
+			continue
+		}
+		pe.Failed = append(pe.Failed, Failure{Index: i, Domain: domainOf(r), Err: err})
+		var perr *textproto.Error
+		if !errors.As(err, &perr) || cl.Reset() != nil {
+			// Not the server's answer about this recipient: the
+			// conversation is broken, the rest are not reached either.
+			for j := i + 1; j < len(recipients); j++ {
+				pe.Failed = append(pe.Failed, Failure{Index: j, Domain: domainOf(recipients[j]), Err: err})
+			}
+			if i == 0 {
+				return err
+			}
+			return pe
+		}
+	}
+	if err := cl.Quit(); err != nil && !errors.Is(err, net.ErrClosed) && len(pe.Failed) == 0 {
+		return fmt.Errorf("quit: %w", err)
+	}
+	if len(pe.Failed) > 0 {
+		return pe
+	}
+	return nil
+}
+
+// sendOne is one SMTP transaction: msg to recipient.
+func sendOne(cl *smtp.Client, from, recipient string, msg []byte) error {
+	if err := cl.Mail(from); err != nil {
 		return fmt.Errorf("mail from: %w", err)
 	}
-	for _, r := range recipients {
-		if err := cl.Rcpt(r); err != nil {
-			return fmt.Errorf("rcpt to: %w", err)
-		}
+	if err := cl.Rcpt(recipient); err != nil {
+		return fmt.Errorf("rcpt to: %w", err)
 	}
 	w, err := cl.Data()
 	if err != nil {
 		return fmt.Errorf("data: %w", err)
 	}
-	if _, err := w.Write(compose(s.cfg.From, c, time.Now())); err != nil {
+	if _, err := w.Write(msg); err != nil {
 		return fmt.Errorf("data: %w", err)
 	}
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("data: %w", err)
-	}
-	if err := cl.Quit(); err != nil && !errors.Is(err, net.ErrClosed) {
-		return fmt.Errorf("quit: %w", err)
 	}
 	return nil
 }

@@ -90,17 +90,21 @@ const (
 	ListSignals      Action = "signal.list"       // the signal lists and the inbox
 
 	// Cases (issue 5). A case's Resource: ID, RegionID the region whose care
-	// coordinators run it, Members the assigned coordinators and the holders
-	// of a current break-the-glass grant.
+	// coordinators run it, Members the assigned coordinators, Grants the
+	// holders of a current break-the-glass grant.
 	CreateCase     Action = "case.create"          // open a case (from signals or directly)
 	SeeCase        Action = "case.see"             // that a case exists: reference, phase, who is assigned
 	ReadCase       Action = "case.read"            // the client, the timeline, everything in it
-	WriteCase      Action = "case.write"           // edit, transition, timeline, hand over, transfer
+	WriteCase      Action = "case.write"           // edit, transition, timeline, care fields
 	BreakGlass     Action = "case.break_glass"     // open a case one is not assigned to, with a reason
 	DecideTransfer Action = "case.transfer.decide" // accept or decline a transfer into one's region
 	ListCases      Action = "case.list"            // the case lists and the dashboard
 	ReadShelters   Action = "shelter.read"         // shelter capacity and occupancy
 	ManageShelter  Action = "shelter.manage"       // set a shelter's capacity
+	// AssignCase: hand over (change who is assigned) and request or withdraw
+	// a transfer to another region. The assigned coordinators only — never
+	// the holder of a break-the-glass grant (security review F4).
+	AssignCase Action = "case.assign"
 
 	// Self-assessment against the Kader (issue 6). A round's Resource: ID,
 	// OrgID the municipality, RegionID its region.
@@ -113,6 +117,7 @@ const (
 var Actions = []Action{UseApp, ReadOrg, ManageOrg, ReadUser, ManageUser, ReadAudit, ManageTokens, CreateToken, EditProfile, ApproveRole,
 	CreateSignal, ReadSignal, TransitionSignal, ListSignals,
 	CreateCase, SeeCase, ReadCase, WriteCase, BreakGlass, DecideTransfer, ListCases, ReadShelters, ManageShelter,
+	AssignCase,
 	ReadSelfAssessment, EditSelfAssessment, ReadRegionKader}
 
 // Resource is the object acted on. Zero fields mean "no object" (a list or a page).
@@ -122,12 +127,16 @@ type Resource struct {
 	RegionID string // region of the owning organisation (the region itself for a region)
 	OwnerID  string // the user it belongs to (a user's own account, token)
 	// Members are the users with need-to-know access to the object (a
-	// case's assigned coordinators and current break-the-glass grants).
+	// case's assigned coordinators).
 	Members []string
 	// Involved are the users who may not decide on the object when a
 	// second person must (a role grant: its proposer, and an administrator
 	// who set the grantee's password and so could sign in as them).
 	Involved []string
+	// Grants are the users with temporary access to the object (a case's
+	// current break-the-glass grants): they read and write it, but they are
+	// not Members.
+	Grants []string
 }
 
 // administers: s is a beheerder whose scope covers the object. A national
@@ -263,9 +272,13 @@ func Can(s Subject, a Action, r Resource) bool {
 		return !isList(r) && coordinates(s, r)
 	case ReadCase, WriteCase:
 		// Need to know: the assigned coordinators and current grants only.
+		return !isList(r) && coordinates(s, r) && (member(s, r) || granted(s, r))
+	case AssignCase:
+		// Who runs the case (hand-over, transfer) is decided by the assigned
+		// coordinators only: a grant is for an emergency, never ownership.
 		return !isList(r) && coordinates(s, r) && member(s, r)
 	case BreakGlass:
-		return !isList(r) && coordinates(s, r) && !member(s, r)
+		return !isList(r) && coordinates(s, r) && !member(s, r) && !granted(s, r)
 	case DecideTransfer:
 		// The care coordinators of the receiving region (RegionID).
 		return !isList(r) && coordinates(s, r)
@@ -289,10 +302,12 @@ func Can(s Subject, a Action, r Resource) bool {
 }
 
 func isList(r Resource) bool {
-	return r.ID == "" && r.OrgID == "" && r.RegionID == "" && r.OwnerID == "" && len(r.Members) == 0
+	return r.ID == "" && r.OrgID == "" && r.RegionID == "" && r.OwnerID == "" && len(r.Members) == 0 && len(r.Grants) == 0
 }
 
 func member(s Subject, r Resource) bool { return slices.Contains(r.Members, s.UserID) }
+
+func granted(s Subject, r Resource) bool { return slices.Contains(r.Grants, s.UserID) }
 
 // Require returns nil when s may do a on r. Otherwise: unauthenticated for an
 // anonymous subject; not found when the object is one the subject may not
@@ -323,7 +338,7 @@ func canSee(s Subject, a Action, r Resource) bool {
 		return administers(s, r) || oversees(s, r) || self(s, r)
 	case TransitionSignal, CreateSignal:
 		return Can(s, ReadSignal, r)
-	case ReadCase, WriteCase, BreakGlass:
+	case ReadCase, WriteCase, BreakGlass, AssignCase:
 		// A coordinator of the region learns the case exists (and may break
 		// the glass); to everyone else it does not.
 		return Can(s, SeeCase, r)

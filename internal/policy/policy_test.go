@@ -112,11 +112,13 @@ var allowed = map[Action]map[Role][]scope{
 		Analist:             {},
 		Privacyfunctionaris: {},
 	},
-	// Cases: Resource{RegionID: the case's region, Members: assigned and granted}.
+	// Cases: Resource{RegionID: the case's region, Members: assigned, Grants:
+	// current break-the-glass holders} (the grant scopes: TestCaseGrantMatrix).
 	CreateCase: {Zorgcoordinator: {sRegion}},
 	SeeCase:    {Zorgcoordinator: {sSelf, sOwnOrg, sSameRegion, sMember, sRegion}},
 	ReadCase:   {Zorgcoordinator: {sMember}},
 	WriteCase:  {Zorgcoordinator: {sMember}},
+	AssignCase: {Zorgcoordinator: {sMember}},
 	BreakGlass: {Zorgcoordinator: {sSelf, sOwnOrg, sSameRegion, sRegion}},
 	// Transfers: RegionID is the receiving region.
 	DecideTransfer: {Zorgcoordinator: {sSelf, sOwnOrg, sSameRegion, sMember, sRegion}},
@@ -402,5 +404,79 @@ func TestFourEyes(t *testing.T) {
 		if r.Sensitive() {
 			t.Errorf("%s needs approval", r)
 		}
+	}
+}
+
+// The case scopes of a break-the-glass grant, seen from the same subject.
+const (
+	sGrant       scope = "grant"        // a case of Noord assigned to another, the subject holds a current grant
+	sGrantOther  scope = "grant_other"  // a case of Zuid that still lists the subject's grant (after a transfer)
+	sGrantMember scope = "grant_member" // a case of Noord the subject is assigned to and also holds a grant for
+)
+
+func caseResourceFor(sc scope) Resource {
+	switch sc {
+	case sGrant:
+		return Resource{ID: "c-g", RegionID: "noord", Members: []string{"u-other"}, Grants: []string{"u-self"}}
+	case sGrantOther:
+		return Resource{ID: "c-z", RegionID: "zuid", Members: []string{"u-other"}, Grants: []string{"u-self"}}
+	case sGrantMember:
+		return Resource{ID: "c-m", RegionID: "noord", Members: []string{"u-self"}, Grants: []string{"u-self"}}
+	}
+	return resourceFor(sc)
+}
+
+// caseGrantAllowed is the expected matrix of the case actions in the grant
+// scopes, written out by hand (F4): a grant reads and writes the case (and
+// lets its holder know the case exists), but never hands it over,
+// transfers it or changes who is assigned; and it is not broken twice.
+var caseGrantAllowed = map[Action]map[Role][]scope{
+	CreateCase:     {},
+	SeeCase:        {Zorgcoordinator: {sGrant, sGrantMember}},
+	ReadCase:       {Zorgcoordinator: {sGrant, sGrantMember}},
+	WriteCase:      {Zorgcoordinator: {sGrant, sGrantMember}},
+	AssignCase:     {Zorgcoordinator: {sGrantMember}},
+	BreakGlass:     {},
+	DecideTransfer: {Zorgcoordinator: {sGrant, sGrantMember}},
+	ListCases:      {},
+}
+
+func TestCaseGrantMatrix(t *testing.T) {
+	for a, byRole := range caseGrantAllowed {
+		for _, r := range Roles {
+			for _, sc := range []scope{sGrant, sGrantOther, sGrantMember} {
+				want := slices.Contains(byRole[r], sc)
+				subj := Subject{UserID: "u-self", OrgID: "gem-a", RegionID: "noord", Roles: []Role{r}}
+				if got := Can(subj, a, caseResourceFor(sc)); got != want {
+					t.Errorf("%s %s %s: got %v, want %v", r, a, sc, got, want)
+				}
+				if err := Require(subj, a, caseResourceFor(sc)); (err == nil) != want {
+					t.Errorf("Require %s %s %s: %v", r, a, sc, err)
+				}
+			}
+		}
+	}
+}
+
+// TestAssignCaseRequire: a grant holder who tries to hand a case over or
+// transfer it is forbidden (it knows the case exists), a stale grant of a
+// case now in another region gives nothing (not found).
+func TestAssignCaseRequire(t *testing.T) {
+	coord := Subject{UserID: "u-self", OrgID: "gem-a", RegionID: "noord", Roles: []Role{Zorgcoordinator}}
+	for _, c := range []struct {
+		name string
+		r    Resource
+		want errs.Code
+	}{
+		{"grant holder", caseResourceFor(sGrant), errs.Forbidden},
+		{"unassigned coordinator of the region", resourceFor(sSameRegion), errs.Forbidden},
+		{"stale grant after a transfer", caseResourceFor(sGrantOther), errs.NotFound},
+		{"stale membership after a transfer", resourceFor(sMemberOther), errs.NotFound},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := errs.CodeOf(Require(coord, AssignCase, c.r)); got != c.want {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
 	}
 }

@@ -15,6 +15,9 @@ import (
 const (
 	KeyConvertHidden = "signal.convert.invalid" // no such signal, or one the actor may not convert
 	KeyConvertFinal  = "signal.convert.final"   // closed or already converted
+	// KeyConvertThroughCase: the status change was asked to set converted,
+	// which only opening a case does.
+	KeyConvertThroughCase = "signal.convert.through_case"
 )
 
 // CheckConvertTx reports, without writing anything, whether actor may turn
@@ -61,7 +64,7 @@ func (s *Service) ConvertTx(ctx context.Context, tx *store.Tx, actor policy.Subj
 		return errs.E(errs.Conflict, KeyConvertFinal)
 	}
 	for i, to := range path {
-		if !slices.Contains(transitions[sig.Status], to) {
+		if to == StatusConverted && sig.Status != convertFrom || to != StatusConverted && !slices.Contains(transitions[sig.Status], to) {
 			return errs.E(errs.Conflict, KeyTransitionInvalid)
 		}
 		res, err := tx.Exec(ctx, `UPDATE signals SET status = ?, updated_at = ?, version = version + 1

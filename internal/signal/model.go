@@ -29,15 +29,24 @@ const (
 // Statuses lists every status in flow order.
 var Statuses = []Status{StatusNew, StatusInProgress, StatusMoreInfoRequested, StatusClosed, StatusConverted}
 
-// transitions is the whitelist: from → the statuses it may move to.
+// transitions is the whitelist of the plain status change (Transition):
+// from → the statuses it may move to. Converted is not in it: a signal
+// becomes converted only when a case is opened from it (ConvertTx, from
+// in_progress; security review F10), so no signal is ever "converted"
+// without a case.
 var transitions = map[Status][]Status{
 	StatusNew:               {StatusInProgress},
-	StatusInProgress:        {StatusMoreInfoRequested, StatusClosed, StatusConverted},
+	StatusInProgress:        {StatusMoreInfoRequested, StatusClosed},
 	StatusMoreInfoRequested: {StatusInProgress},
 }
 
-// Next returns the statuses a signal in status s may move to (none for closed
-// and converted: they are final).
+// convertFrom is the one status ConvertTx converts from (a new signal or
+// one waiting for more information goes to in_progress first).
+const convertFrom = StatusInProgress
+
+// Next returns the statuses a signal in status s may move to through the
+// status change (none for closed and converted: they are final; converted
+// never: that is opening a case).
 func Next(s Status) []Status { return append([]Status(nil), transitions[s]...) }
 
 // Closing reasons: required for, and only for, StatusClosed.

@@ -98,11 +98,11 @@ func (s *Service) Create(ctx context.Context, actor policy.Subject, in Input) (S
 		if err := v.Err(); err != nil {
 			return err
 		}
-		ain := assessmentInput(s.cat, &in)
-		res, err := s.engine.Assess(ain, AssessmentLang)
+		pv, err := s.preview(&in, AssessmentLang, tx.Now)
 		if err != nil {
 			return fmt.Errorf("assess a validated signal: %w", err)
 		}
+		ain, res := pv.Input, pv.Result
 		// The two rows every create contends for — this year's reference
 		// counter and the processing-log head — are taken as late as
 		// possible, so that they are held for the fewest statements: first
@@ -527,6 +527,9 @@ func (s *Service) Transition(ctx context.Context, actor policy.Subject, id strin
 		}
 		var v errs.Validation
 		v.Check(slices.Contains(Statuses, in.To), "to", KeyStatusInvalid)
+		// Converted only by opening a case from the signal (ConvertTx),
+		// never by the plain status change (F10).
+		v.Check(in.To != StatusConverted, "to", KeyConvertThroughCase)
 		switch {
 		case in.To == StatusClosed && in.Reason == "":
 			v.Add("reason", KeyReasonRequired)

@@ -2,6 +2,7 @@ package signal_test
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -99,6 +100,10 @@ func TestAgeFromPersons(t *testing.T) {
 		{"one band minor", []signal.PersonInput{{AgeBand: "12_17"}}, nil, true},
 		{"two, one minor", []signal.PersonInput{{BirthYear: intp(1980)}, {BirthYear: intp(2012)}}, nil, true},
 		{"two adults", []signal.PersonInput{{BirthYear: intp(1980)}, {AgeBand: "25_34"}}, nil, false},
+		// The code review's case: the birth year says adult, the band says
+		// child. The protective reading: a child, with the age to establish.
+		{"birth year adult, band minor", []signal.PersonInput{{BirthYear: intp(1990), AgeBand: "12_17"}}, intp(35), true},
+		{"birth year minor, band adult", []signal.PersonInput{{BirthYear: intp(2012), AgeBand: "25_34"}}, intp(13), false},
 	}
 	each(t, func(t *testing.T, f *fixture) {
 		for _, c := range cases {
@@ -411,7 +416,7 @@ func TestTransitions(t *testing.T) {
 			{signal.TransitionInput{To: signal.StatusClosed, Reason: signal.ReasonLabourInspectorate, Note: strings.Repeat("n", signal.MaxNote+1)}, 4, errs.Invalid, ""},
 			{signal.TransitionInput{To: signal.StatusClosed, Reason: signal.ReasonLabourInspectorate, Remark: "Doorverwezen naar de NLA"}, 4, "", ""},
 			{signal.TransitionInput{To: signal.StatusInProgress}, 5, errs.Conflict, signal.KeyTransitionInvalid},
-			{signal.TransitionInput{To: signal.StatusConverted}, 5, errs.Conflict, signal.KeyTransitionInvalid},
+			{signal.TransitionInput{To: signal.StatusConverted}, 5, errs.Invalid, ""},
 		}
 		for i, st := range steps {
 			got, err := f.svc.Transition(f.ctx, f.coordNoord, s.ID, st.version, st.in)
@@ -620,4 +625,127 @@ func TestMessageKeys(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestConvertedOnlyThroughCase (security review F10): the plain transition
+// never sets a signal to converted, from any status: a validation error on
+// "to" that says to open a case, and nothing changes (no history, no log).
+// Opening a case from the signal (cases.Create → ConvertTx) still does.
+func TestConvertedOnlyThroughCase(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		s := f.create(t, f.sig, input())
+		try := func(version int) {
+			t.Helper()
+			events := f.count(t, "signal_events", "")
+			logs := f.count(t, "processing_log", "")
+			_, err := f.svc.Transition(f.ctx, f.coordNoord, s.ID, version, signal.TransitionInput{To: signal.StatusConverted, Remark: "Casus"})
+			if got := fields(err); !slices.Equal(got, []string{"to:" + signal.KeyConvertThroughCase}) {
+				t.Errorf("converted through the transition at v%d: %v (%v)", version, got, err)
+			}
+			if f.count(t, "signal_events", "") != events || f.count(t, "processing_log", "") != logs {
+				t.Errorf("a refused conversion at v%d left history or log records", version)
+			}
+			got, err := f.svc.Get(f.ctx, f.coordNoord, s.ID)
+			if err != nil || got.Status == signal.StatusConverted || got.Version != version {
+				t.Errorf("after the refusal: %s v%d %v", got.Status, got.Version, err)
+			}
+		}
+		try(1) // new
+		if _, err := f.svc.Transition(f.ctx, f.coordNoord, s.ID, 1, signal.TransitionInput{To: signal.StatusInProgress}); err != nil {
+			t.Fatal(err)
+		}
+		try(2) // in progress: the review's reproduction
+		if slices.Contains(signal.Next(signal.StatusInProgress), signal.StatusConverted) {
+			t.Error("the transition form offers converted")
+		}
+		// Through the case's own way it converts (in the caller's transaction).
+		err := f.db.Tx(f.ctx, func(tx *store.Tx) error {
+			return f.svc.ConvertTx(f.ctx, tx, f.coordNoord, s.ID, "")
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := f.svc.Get(f.ctx, f.coordNoord, s.ID); err != nil || got.Status != signal.StatusConverted {
+			t.Errorf("after ConvertTx: %s %v", got.Status, err)
+		}
+	})
+}
+
+// TestPreviewIsCreate (code review): the intake page's live assessment is
+// the signal service's Preview, and Preview is what Create stores: the same
+// inputs through both give the same engine input and outcome, the
+// contradictory age among them (a child, with a reason to establish the
+// age, and a warning that does not block saving).
+func TestPreviewIsCreate(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		persons := map[string][]signal.PersonInput{
+			"none":                         nil,
+			"adult":                        {{BirthYear: intp(1990)}},
+			"possibly minor":               {{BirthYear: intp(2008)}},
+			"band minor":                   {{AgeBand: "12_17"}},
+			"birth year adult, band minor": {{BirthYear: intp(1990), AgeBand: "12_17"}},
+			"birth year minor, band adult": {{BirthYear: intp(2012), AgeBand: "25_34"}},
+			"agreeing year and band":       {{BirthYear: intp(1995), AgeBand: "25_34"}},
+			"two, one contradictory":       {{AgeBand: "25_34"}, {BirthYear: intp(1985), AgeBand: "0_11"}},
+		}
+		for name, ps := range persons {
+			in := input()
+			in.Persons = ps
+			pv, err := f.svc.Preview(f.ctx, f.sig, in, signal.AssessmentLang)
+			if err != nil {
+				t.Fatalf("%s: preview: %v", name, err)
+			}
+			s := f.create(t, f.sig, in)
+			if !reflect.DeepEqual(pv.Input, s.AssessmentInput) {
+				t.Errorf("%s: preview input %+v, saved %+v", name, pv.Input, s.AssessmentInput)
+			}
+			if pv.Result.Outcome != s.Assessment.Outcome || pv.Result.Population != s.Assessment.Population ||
+				!reflect.DeepEqual(pv.Result.Explanation, s.Assessment.Explanation) {
+				t.Errorf("%s: preview %s/%s, saved %s/%s", name, pv.Result.Outcome, pv.Result.Population,
+					s.Assessment.Outcome, s.Assessment.Population)
+			}
+			contradiction := strings.Contains(name, "contradictory") || strings.HasPrefix(name, "birth year")
+			if got := len(pv.Warnings) > 0; got != contradiction {
+				t.Errorf("%s: warnings %v", name, pv.Warnings)
+			}
+			for _, w := range pv.Warnings {
+				if w.Key != signal.KeyAgeContradiction || !strings.HasSuffix(w.Field, "].ageBand") {
+					t.Errorf("%s: warning %+v", name, w)
+				}
+			}
+		}
+		// The review's reproduction: a child, and the reason says to
+		// establish the age.
+		in := input()
+		in.Persons = persons["birth year adult, band minor"]
+		pv, err := f.svc.Preview(f.ctx, f.sig, in, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pv.Result.Population != assess.Child || !slices.ContainsFunc(pv.Result.Explanation, func(e assess.Reason) bool {
+			return e.Rule == "population.child.minor_over_age"
+		}) {
+			t.Errorf("contradictory age: %s %+v", pv.Result.Population, pv.Result.Explanation)
+		}
+		// A half-filled form previews (no date yet, a birth year still being
+		// typed); nothing is written, nothing logged.
+		logs, sigs := f.count(t, "processing_log", ""), f.count(t, "signals", "")
+		if _, err := f.svc.Preview(f.ctx, f.sig, signal.Input{Persons: []signal.PersonInput{{BirthYear: intp(19)}}}, "nl"); err != nil {
+			t.Errorf("half-filled form: %v", err)
+		}
+		if f.count(t, "processing_log", "") != logs || f.count(t, "signals", "") != sigs {
+			t.Error("a preview wrote something")
+		}
+		// Unknown ids: the engine's problems, as on save.
+		_, err = f.svc.Preview(f.ctx, f.sig, signal.Input{Indicators: []string{"made.up"}}, "nl")
+		if len(assess.Problems(err)) != 1 {
+			t.Errorf("unknown indicator: %v", err)
+		}
+		// Only who may record signals.
+		for _, who := range []policy.Subject{f.beheerder, f.partnerUser, {}} {
+			if _, err := f.svc.Preview(f.ctx, who, input(), "nl"); err == nil {
+				t.Errorf("%v may preview", who.Roles)
+			}
+		}
+	})
 }

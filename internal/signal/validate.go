@@ -225,13 +225,19 @@ func uniq(list []string) []string {
 	return out
 }
 
-// assessmentInput derives the engine's input from a valid signal: its forms,
-// the indicators ticked plus those of the frontline signals ticked, its acts
-// and smuggling, acute danger, and the age: with one person whose birth year
-// is known, the lowest age that birth year allows on the day observed (so a
-// possible minor is assessed as one); any person in a band under 18 or whose
-// lowest age is under 18 makes the population a child.
-func assessmentInput(cat *content.Catalog, in *Input) assess.Input {
+// assessmentInput derives the engine's input from a signal: its forms, the
+// indicators ticked plus those of the frontline signals ticked, its acts
+// and smuggling, acute danger, and the age. With one person whose birth
+// year is known, the age is the lowest that birth year allows on the day
+// observed (so a possible minor is assessed as one). Minor is set by any
+// person in a band under 18 — also when that person's birth year says
+// otherwise: contradictory ages are read protectively, as a child, and the
+// engine's reason (population.child.minor_over_age) says to establish the
+// age; ageWarnings tells the form — and by any of several persons whose
+// lowest age is under 18. A birth year out of range counts as unknown (the
+// save refuses it; the preview may see one half typed), and so does a date
+// observed that does not parse (then: today).
+func assessmentInput(cat *content.Catalog, in *Input, now time.Time) assess.Input {
 	a := assess.Input{
 		Forms:       uniq(in.Forms),
 		Acts:        uniq(in.Acts),
@@ -246,23 +252,18 @@ func assessmentInput(cat *content.Catalog, in *Input) assess.Input {
 	}
 	a.Indicators = uniq(inds)
 	slices.Sort(a.Indicators)
-	observed, _ := time.Parse(time.DateOnly, in.ObservedOn)
+	observed := observedOn(in, now)
 	for _, p := range in.Persons {
-		switch {
-		case p.BirthYear != nil:
-			age := max(observed.Year()-*p.BirthYear-1, 0)
-			if len(in.Persons) == 1 {
-				a.Age = &age
-			}
-			if age < 18 {
-				a.Minor = true
-			}
-		case minorBands[p.AgeBand]:
+		if minorBands[p.AgeBand] {
 			a.Minor = true
 		}
-	}
-	if a.Age != nil {
-		a.Minor = false // the age decides
+		if age, ok := lowestAge(p, observed); ok {
+			if len(in.Persons) == 1 {
+				a.Age = &age
+			} else if age < 18 {
+				a.Minor = true
+			}
+		}
 	}
 	if len(a.Forms) == 0 {
 		a.Forms = nil
@@ -274,4 +275,61 @@ func assessmentInput(cat *content.Catalog, in *Input) assess.Input {
 		a.Indicators = nil
 	}
 	return a
+}
+
+// KeyAgeContradiction: a person's birth year and age band disagree. A
+// warning, not an error: the signal is saved and assessed as a child.
+const KeyAgeContradiction = "signal.person.age_contradiction"
+
+// observedOn is the day the signal was observed, today when not (yet) given.
+func observedOn(in *Input, now time.Time) time.Time {
+	if d, err := time.Parse(time.DateOnly, in.ObservedOn); err == nil && !d.After(today(now)) && d.Year() >= 1900 {
+		return d
+	}
+	return today(now)
+}
+
+// lowestAge is the lowest age p's birth year allows on day observed; false
+// when there is no (valid) birth year.
+func lowestAge(p PersonInput, observed time.Time) (int, bool) {
+	if p.BirthYear == nil || *p.BirthYear < observed.Year()-120 || *p.BirthYear > observed.Year() {
+		return 0, false
+	}
+	return max(observed.Year()-*p.BirthYear-1, 0), true
+}
+
+// bandRange is the ages an age band spans (65_plus: up to 200).
+func bandRange(band string) (lo, hi int, ok bool) {
+	a, b, found := strings.Cut(band, "_")
+	if !found {
+		return 0, 0, false
+	}
+	lo, err := strconv.Atoi(a)
+	if err != nil {
+		return 0, 0, false
+	}
+	if b == "plus" {
+		return lo, 200, true
+	}
+	hi, err = strconv.Atoi(b)
+	return lo, hi, err == nil
+}
+
+// ageWarnings lists the persons whose birth year and age band cannot both
+// be true (the birth year allows two ages on the day observed; neither lies
+// in the band): field persons[i].ageBand, KeyAgeContradiction.
+func ageWarnings(in *Input, now time.Time) []errs.FieldError {
+	observed := observedOn(in, now)
+	var out []errs.FieldError
+	for i, p := range in.Persons {
+		age, ok := lowestAge(p, observed)
+		lo, hi, bok := bandRange(p.AgeBand)
+		if !ok || !bok || !slices.Contains(AgeBands, p.AgeBand) {
+			continue
+		}
+		if age+1 < lo || age > hi {
+			out = append(out, errs.FieldError{Field: "persons[" + strconv.Itoa(i) + "].ageBand", Key: KeyAgeContradiction})
+		}
+	}
+	return out
 }

@@ -54,6 +54,14 @@ var assessLabels = map[string]string{
 	fAcuteDanger: "web.assess.acute",
 }
 
+// previewWarning is a note on the intake preview that does not block
+// saving: the field, its label, the message, and the person's number (0:
+// not a person's field).
+type previewWarning struct {
+	Field, Label, Key string
+	Person            int
+}
+
 // assessProblem is one invalid value, shown in the summary with the value given.
 type assessProblem struct {
 	Field, Label, Key, Value string
@@ -69,8 +77,10 @@ type assessPage struct {
 	Dimensions   []indicatorGroup
 	Acts         []string
 	Result       *resultView // nil until something was weighed
-	Ruleset      string
-	Disclaimer   content.Text
+	// Warnings are the intake preview's notes that do not block saving.
+	Warnings   []previewWarning
+	Ruleset    string
+	Disclaimer content.Text
 }
 
 // signalGroup is a group of frontline signals: those of one department, or

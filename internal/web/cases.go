@@ -364,6 +364,9 @@ type casePage struct {
 	Next       []cases.Phase
 	CanClose   bool
 	Created    bool
+	// MayAssign: the viewer may hand over and transfer the case (an
+	// assigned coordinator; not the holder of a break-the-glass grant).
+	MayAssign bool
 
 	// The forms: each filled with the case's current values, except the
 	// one the user sent when it came back (typed values, errors).
@@ -469,6 +472,7 @@ func (s *Server) newCasePage(r *http.Request, st *state, pg cases.CasePage, whic
 	}
 	cp.Next = cases.Next(c.Phase)
 	cp.CanClose = slices.Contains(cp.Next, cases.PhaseClosed)
+	cp.MayAssign = policy.Can(st.subject, policy.AssignCase, c.Resource())
 	var err error
 	if cp.Colleagues, cp.Names, err = s.colleagueNames(r.Context(), st); err != nil {
 		return nil, err

@@ -396,7 +396,7 @@ func readUpload(r *http.Request, maxFile int64) (uploadForm, error) {
 		case "file":
 			up.in.Filename = p.FileName()
 			up.in.ContentType = p.Header.Get("Content-Type")
-			up.in.Data, err = io.ReadAll(io.LimitReader(p, maxFile+1))
+			up.in.Data, err = cases.ReadUpload(p, maxFile, r.ContentLength)
 		default:
 			_, err = io.Copy(io.Discard, p)
 		}

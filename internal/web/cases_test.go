@@ -355,9 +355,26 @@ func TestCaseAccessThroughPages(t *testing.T) {
 			t.Errorf("Location %q", loc)
 		}
 		cl.follow(r).wantStatus(t, http.StatusOK).wantContains(t, "Ioana Popescu", "8 uur inzage", `data-grant="`+colleague.ID+`"`)
-		// The assigned coordinator sees who, why and until when.
+		// The assigned coordinator sees who, why and until when, and may
+		// hand over and transfer.
 		co.get(base).wantStatus(t, http.StatusOK).wantContains(t, `data-grant="`+colleague.ID+`"`, "Collega Zorg",
-			esc("Collega ziek, cliënt belt"), `data-event="break_glass"`)
+			esc("Collega ziek, cliënt belt"), `data-event="break_glass"`,
+			`action="/casussen/`+id+`/overdracht"`, `action="/casussen/`+id+`/overdragen"`)
+		// The grant holder neither sees nor uses the hand-over and the
+		// transfer (F4): a grant is not ownership.
+		cl.get(base).wantStatus(t, http.StatusOK).wantContains(t, "Ioana Popescu", `data-assign-grant`).
+			wantLacks(t, `action="/casussen/`+id+`/overdracht"`, `action="/casussen/`+id+`/overdragen"`)
+		page := cl.get(base).body
+		m := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatal("no version on the case page")
+		}
+		cl.post(base+"/overdracht", url.Values{"version": {m[1]}, "coordinators": {colleague.ID}}).
+			wantStatus(t, http.StatusForbidden).wantContains(t, "break-the-glass")
+		cl.post(base+"/overdragen", url.Values{"toRegionId": {e.zuid.ID}, "transferReason": {"Verhuist"}}).
+			wantStatus(t, http.StatusForbidden)
+		co.get(base).wantStatus(t, http.StatusOK).wantContains(t, `data-coordinator="`+e.users[policy.Zorgcoordinator].ID+`"`).
+			wantLacks(t, `data-coordinator="`+colleague.ID+`"`, `data-pending-transfer`)
 	})
 }
 

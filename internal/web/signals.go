@@ -242,8 +242,9 @@ func (s *Server) renderIntake(w http.ResponseWriter, r *http.Request, status int
 }
 
 // signalOutcome is the live assessment of the intake form: the assess
-// page's result fragment, weighed from the ticks and the persons' ages the
-// way the service does on save.
+// page's result fragment, from the signal service's Preview — the very
+// derivation and engine that saving uses (no rule of its own here) — with
+// its warnings (a birth year and an age band that disagree) above it.
 func (s *Server) signalOutcome(w http.ResponseWriter, r *http.Request) error {
 	st := stateOf(r)
 	if err := s.requireSignals(st); err != nil {
@@ -251,34 +252,31 @@ func (s *Server) signalOutcome(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := r.PostForm
 	in := s.signalInput(v, personCount(v))
-	av := url.Values{fForms: in.Forms, fSignals: in.Signals, fIndicators: in.Indicators, fActs: in.Acts}
-	if in.AcuteDanger {
-		av.Set(fAcuteDanger, "1")
-	}
-	if sm := in.Smuggling; sm != nil {
-		for name, on := range map[string]bool{fFacilitated: sm.BorderCrossingFacilitated, fPaid: sm.Paid, fConsented: sm.Consented} {
-			if on {
-				av.Set(name, "1")
-			}
+	ap := s.newAssessPage(newForm(nil, assessLabels))
+	pv, err := s.d.Signals.Preview(r.Context(), st.subject, in, st.lang)
+	if problems := assess.Problems(err); problems != nil {
+		for _, p := range problems {
+			field, _, _ := strings.Cut(p.Field, "[")
+			ap.Problems = append(ap.Problems, assessProblem{Field: field, Key: p.Key, Value: p.Value, Label: labelOf(field)})
+		}
+	} else if err != nil {
+		return err
+	} else {
+		ap.Result = s.resultView(pv.Result, pv.Input)
+		for _, w := range pv.Warnings {
+			ap.Warnings = append(ap.Warnings, previewWarning{Field: w.Field, Key: w.Key, Label: labelOf(w.Field), Person: personNumber(w.Field)})
 		}
 	}
-	observed, err := time.Parse("2006-01-02", in.ObservedOn)
-	if err != nil {
-		observed = time.Now().In(s.tz)
-	}
-	for i, p := range in.Persons {
-		if p.BirthYear != nil && (*p.BirthYear < observed.Year()-120 || *p.BirthYear > observed.Year()) {
-			in.Persons[i].BirthYear, p.BirthYear = nil, nil // not a birth year: the form will say so on save
-		}
-		if p.AgeBand == "0_11" || p.AgeBand == "12_17" || p.BirthYear != nil && observed.Year()-*p.BirthYear-1 < 18 {
-			av.Set(fMinor, "1")
-		}
-	}
-	if len(in.Persons) == 1 && in.Persons[0].BirthYear != nil {
-		av.Set(fAge, strconv.Itoa(max(0, observed.Year()-*in.Persons[0].BirthYear-1)))
-	}
-	ap := s.weigh(av, st.lang)
 	return s.renderFragment(w, r, http.StatusOK, "assess", "assess-result", s.newPage(r, "web.assess.title", ap))
+}
+
+// personNumber is the 1-based number of the person a field persons[i].x
+// belongs to (0 for another field).
+func personNumber(field string) int {
+	if i, ok := listIndex(strings.SplitN(field, ".", 2)[0]); ok && strings.HasPrefix(field, "persons[") {
+		return i + 1
+	}
+	return 0
 }
 
 // listPage is the data of the list and the inbox.

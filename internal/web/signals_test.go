@@ -155,6 +155,45 @@ func TestSignalOutcomeFragment(t *testing.T) {
 	})
 }
 
+// TestSignalPreviewIsSave (code review): the live assessment and the save
+// agree, the review's contradictory age included — one person born in 1990
+// in the age group 12–17 is previewed and saved as a child, the preview
+// warns that the age is to be established, and the save is not blocked.
+func TestSignalPreviewIsSave(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *env) {
+		c := e.as(policy.Signaleerder)
+		for _, tc := range []struct {
+			name, year, band, population string
+			warn                         bool
+		}{
+			{"contradictory", "1990", "12_17", "child", true},
+			{"adult", "1990", "", "adult", false},
+			{"possibly minor", "2008", "", "child", false},
+			{"band only", "", "12_17", "child", false},
+		} {
+			f := url.Values{"department": {e.app.Content.Departments[0].ID}, "observedOn": {"2026-01-15"},
+				"personCount": {"1"}, "persons[0].alias": {"Klaproos"}, "persons[0].birthYear": {tc.year},
+				"persons[0].ageBand": {tc.band}, "indicators": {e.app.Content.Indicators[0].ID}, "action": {"save"}}
+			r := c.post("/signalen/nieuw/uitkomst", f).wantStatus(t, http.StatusOK)
+			r.wantContains(t, `data-population="`+tc.population+`"`)
+			if tc.warn {
+				r.wantContains(t, `data-warning="signal.person.age_contradiction"`, `data-field="persons[0].ageBand"`,
+					tr("nl", "signal.person.age_contradiction"))
+			} else {
+				r.wantLacks(t, `data-warning=`)
+			}
+			id := record(t, c, f)
+			sig, err := e.app.Signals.Get(context.Background(), e.users[policy.Signaleerder].Subject(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(sig.Assessment.Population) != tc.population {
+				t.Errorf("%s: previewed %s, saved %s", tc.name, tc.population, sig.Assessment.Population)
+			}
+		}
+	})
+}
+
 func TestSignalAccessThroughPages(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		rep := e.as(policy.Signaleerder)
@@ -220,7 +259,11 @@ func TestSignalTransitions(t *testing.T) {
 			"remark": {"Ik pak het op."}, "note": {"Intern: bel wijkagent"}}).wantStatus(t, http.StatusSeeOther)
 		r = co.follow(r).wantStatus(t, http.StatusOK)
 		r.wantContains(t, "De status is gewijzigd.", "Ik pak het op.", "Intern: bel wijkagent", `data-status="in_progress"`, `name="version" value="2"`,
-			`value="closed"`, `value="more_info_requested"`, `value="converted"`)
+			`value="closed"`, `value="more_info_requested"`, `action="/casussen/nieuw"`).wantLacks(t, `value="converted"`)
+		// Converted only by opening a case (F10): the form refuses it and
+		// says how, keeping what was typed.
+		co.post("/signalen/"+id+"/status", url.Values{"version": {"2"}, "to": {"converted"}, "remark": {"Wordt een casus"}}).
+			wantStatus(t, http.StatusUnprocessableEntity).wantContains(t, `href="#field-to"`, "Wordt een casus", `data-status="in_progress"`)
 
 		// The reporter sees the status and the remark, never the note.
 		rep.get("/signalen/"+id).wantStatus(t, http.StatusOK).wantContains(t, "Ik pak het op.", `data-status="in_progress"`).

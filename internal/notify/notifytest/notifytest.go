@@ -25,7 +25,25 @@ type Server struct {
 	ln       net.Listener
 	mu       sync.Mutex
 	conns    int
+	reject   map[string]bool
 	wg       sync.WaitGroup
+}
+
+// Reject makes the server refuse RCPT TO addr with a permanent error
+// (550 user unknown), as a real server does for a mistyped address.
+func (s *Server) Reject(addr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reject == nil {
+		s.reject = map[string]bool{}
+	}
+	s.reject[addr] = true
+}
+
+func (s *Server) rejects(addr string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reject[addr]
 }
 
 // New starts a server that stops when the test ends.
@@ -98,9 +116,18 @@ func (s *Server) session(c *textproto.Conn) {
 			m = Message{From: addr(line[len("MAIL FROM:"):])}
 			_ = c.PrintfLine("250 OK")
 		case strings.HasPrefix(verb, "RCPT TO:"):
-			m.To = append(m.To, addr(line[len("RCPT TO:"):]))
+			to := addr(line[len("RCPT TO:"):])
+			if s.rejects(to) {
+				_ = c.PrintfLine("550 5.1.1 <%s>: Recipient address rejected: User unknown", to)
+				continue
+			}
+			m.To = append(m.To, to)
 			_ = c.PrintfLine("250 OK")
 		case verb == "DATA":
+			if len(m.To) == 0 {
+				_ = c.PrintfLine("554 5.5.1 no valid recipients")
+				continue
+			}
 			_ = c.PrintfLine("354 end with <CRLF>.<CRLF>")
 			b, err := c.ReadDotBytes()
 			if err != nil {
@@ -109,7 +136,10 @@ func (s *Server) session(c *textproto.Conn) {
 			m.Data = strings.ReplaceAll(string(b), "\n", "\r\n")
 			s.Messages <- m
 			_ = c.PrintfLine("250 OK queued")
-		case verb == "RSET", verb == "NOOP":
+		case verb == "RSET":
+			m = Message{}
+			_ = c.PrintfLine("250 OK")
+		case verb == "NOOP":
 			_ = c.PrintfLine("250 OK")
 		case verb == "QUIT":
 			_ = c.PrintfLine("221 bye")
