@@ -73,7 +73,13 @@ func (s *Service) Page(ctx context.Context, actor policy.Subject, id string, eve
 // the policy needs and nothing of the client: for an upload route to refuse
 // before it reads a large body. The write itself checks again.
 func (s *Service) MayWrite(ctx context.Context, actor policy.Subject, id string) error {
-	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
+	return errs.Wrap(s.may(ctx, actor, id, policy.WriteCase), "may write case")
+}
+
+// may asks the policy whether actor may do a to case id, reading only what
+// the policy needs.
+func (s *Service) may(ctx context.Context, actor policy.Subject, id string, a policy.Action) error {
+	return s.db.ReadTx(ctx, func(tx *store.Tx) error {
 		if actor.Anonymous() {
 			return errs.E(errs.Unauthenticated, "error.unauthenticated")
 		}
@@ -81,9 +87,8 @@ func (s *Service) MayWrite(ctx context.Context, actor policy.Subject, id string)
 		if err != nil {
 			return err
 		}
-		return policy.Require(actor, policy.WriteCase, r.Resource())
+		return policy.Require(actor, a, r.Resource())
 	})
-	return errs.Wrap(err, "may write case")
 }
 
 // MayAssign reports (nil) whether actor may decide who runs case id: hand it
@@ -91,15 +96,5 @@ func (s *Service) MayWrite(ctx context.Context, actor policy.Subject, id string)
 // break-the-glass grant). It reads nothing of the client; the pages use it
 // to show or hide those forms, and the writes check again.
 func (s *Service) MayAssign(ctx context.Context, actor policy.Subject, id string) error {
-	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
-		if actor.Anonymous() {
-			return errs.E(errs.Unauthenticated, "error.unauthenticated")
-		}
-		r, err := s.loadSealed(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		return policy.Require(actor, policy.AssignCase, r.Resource())
-	})
-	return errs.Wrap(err, "may assign case")
+	return errs.Wrap(s.may(ctx, actor, id, policy.AssignCase), "may assign case")
 }

@@ -5,14 +5,18 @@ import (
 	"fmt"
 )
 
+// bytesVersion tags the raw form of SealBytes: the plaintext as it is (a
+// document's size is no secret, so no padding as in Seal's v2).
+const bytesVersion = "b1"
+
 // SealBytes encrypts plaintext with the active key into one new slice:
-// "v1:<key id>:" followed by the nonce and the AES-GCM ciphertext, raw (no
+// "b1:<key id>:" followed by the nonce and the AES-GCM ciphertext, raw (no
 // base64), for a binary column. It is Seal for large values (documents): the
 // plaintext is read once and the result allocated once, at its final size;
 // plaintext is not changed. aad binds the value to its place, as for Seal.
 func (k *Keyring) SealBytes(plaintext []byte, aad string) []byte {
 	aead := k.aeads[k.active]
-	prefix := version + ":" + k.active + ":"
+	prefix := bytesVersion + ":" + k.active + ":"
 	ns := aead.NonceSize()
 	out := make([]byte, len(prefix)+ns, len(prefix)+ns+len(plaintext)+aead.Overhead())
 	copy(out, prefix)
@@ -26,7 +30,7 @@ func (k *Keyring) SealBytes(plaintext []byte, aad string) []byte {
 // a large value is not copied again.
 func (k *Keyring) OpenBytes(sealed []byte, aad string) ([]byte, error) {
 	v, rest, ok := bytes.Cut(sealed, []byte(":"))
-	if !ok || string(v) != version {
+	if !ok || string(v) != bytesVersion {
 		return nil, ErrDecrypt
 	}
 	id, ct, ok := bytes.Cut(rest, []byte(":"))

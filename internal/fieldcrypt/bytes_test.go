@@ -17,13 +17,13 @@ func TestSealBytes(t *testing.T) {
 	if !bytes.Equal(plain, keep) {
 		t.Fatal("SealBytes changed its input")
 	}
-	if bytes.Contains(sealed, []byte("Kwartelkoning")) || !bytes.HasPrefix(sealed, []byte("v1:"+k.ActiveKeyID()+":")) {
+	if bytes.Contains(sealed, []byte("Kwartelkoning")) || !bytes.HasPrefix(sealed, []byte("b1:"+k.ActiveKeyID()+":")) {
 		t.Fatalf("sealed = %.60q", sealed)
 	}
 	if _, err := k.OpenBytes(bytes.Clone(sealed), "case_documents.data:2"); !errors.Is(err, ErrDecrypt) {
 		t.Errorf("opened under another aad: %v", err)
 	}
-	for _, bad := range [][]byte{nil, []byte("v1"), []byte("v2:x:abc"), []byte("v1:nokey:abcdefghijklmnopqrstuvwxyz"), sealed[:20]} {
+	for _, bad := range [][]byte{nil, []byte("v1"), []byte("v2:x:abc"), []byte("b1:nokey:abcdefghijklmnopqrstuvwxyz"), []byte("v1:nokey:abcdefghijklmnopqrstuvwxyz"), sealed[:20]} {
 		if _, err := k.OpenBytes(bytes.Clone(bad), "case_documents.data:1"); !errors.Is(err, ErrDecrypt) {
 			t.Errorf("OpenBytes(%q) = %v", bad, err)
 		}

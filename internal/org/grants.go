@@ -132,6 +132,18 @@ func queryGrants(ctx context.Context, tx *store.Tx, cond string, args ...any) ([
 	return out, rows.Err()
 }
 
+// loadGrant reads one grant; not found when there is none.
+func loadGrant(ctx context.Context, tx *store.Tx, id string) (RoleGrant, error) {
+	gs, err := queryGrants(ctx, tx, `g.id = ?`, id)
+	if err != nil {
+		return RoleGrant{}, err
+	}
+	if len(gs) == 0 {
+		return RoleGrant{}, errs.E(errs.NotFound, "error.not_found")
+	}
+	return gs[0], nil
+}
+
 // loadPending fills the users' PendingRoles.
 func loadPending(ctx context.Context, tx *store.Tx, users []*User) error {
 	if len(users) == 0 {
@@ -367,14 +379,10 @@ func canSeeGrant(actor policy.Subject, r policy.Resource) bool {
 func (s *Service) DecideRoleGrant(ctx context.Context, actor policy.Subject, id string, version int, decision string) (RoleGrant, error) {
 	var g RoleGrant
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		gs, err := queryGrants(ctx, tx, `g.id = ?`, id)
-		if err != nil {
+		var err error
+		if g, err = loadGrant(ctx, tx, id); err != nil {
 			return err
 		}
-		if len(gs) == 0 {
-			return errs.E(errs.NotFound, "error.not_found")
-		}
-		g = gs[0]
 		switch decision {
 		case DecideApprove, DecideReject:
 			if err := policy.Require(actor, policy.ApproveRole, g.Resource()); err != nil {
@@ -422,12 +430,8 @@ func (s *Service) DecideRoleGrant(ctx context.Context, actor policy.Subject, id 
 		if err := s.closeGrant(ctx, tx, actor, g, status); err != nil {
 			return err
 		}
-		gs, err = queryGrants(ctx, tx, `g.id = ?`, id)
-		if err != nil {
-			return err
-		}
-		g = gs[0]
-		return nil
+		g, err = loadGrant(ctx, tx, id)
+		return err
 	})
 	return g, errs.Wrap(err, "decide role grant")
 }
@@ -436,14 +440,10 @@ func (s *Service) DecideRoleGrant(ctx context.Context, actor policy.Subject, id 
 func (s *Service) GetRoleGrant(ctx context.Context, actor policy.Subject, id string) (RoleGrant, error) {
 	var g RoleGrant
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		gs, err := queryGrants(ctx, tx, `g.id = ?`, id)
-		if err != nil {
+		var err error
+		if g, err = loadGrant(ctx, tx, id); err != nil {
 			return err
 		}
-		if len(gs) == 0 {
-			return errs.E(errs.NotFound, "error.not_found")
-		}
-		g = gs[0]
 		if !policy.Can(actor, policy.ApproveRole, g.Resource()) && !canSeeGrant(actor, g.Resource()) {
 			return errs.E(errs.NotFound, "error.not_found")
 		}
