@@ -19,17 +19,7 @@ func TestLockoutUnderConcurrency(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			each(t, func(t *testing.T, f *fixture) {
 				const n = 16
-				results := make([]error, n)
-				start := make(chan struct{})
-				var wg sync.WaitGroup
-				for i := range n {
-					wg.Go(func() {
-						<-start
-						_, _, results[i] = f.auth.Login(f.ctx, tc.email, "wrong password", "")
-					})
-				}
-				close(start)
-				wg.Wait()
+				results := f.parallelLogins(n, func(int) string { return tc.email })
 				var invalid, locked int
 				for _, err := range results {
 					switch err {
@@ -51,4 +41,21 @@ func TestLockoutUnderConcurrency(t *testing.T) {
 			})
 		})
 	}
+}
+
+// parallelLogins sends n wrong-password sign-ins at the same moment, the
+// i-th to email(i), and returns their errors.
+func (f *fixture) parallelLogins(n int, email func(i int) string) []error {
+	results := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			_, _, results[i] = f.auth.Login(f.ctx, email(i), "wrong password", "")
+		})
+	}
+	close(start)
+	wg.Wait()
+	return results
 }

@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -63,17 +62,7 @@ func TestParallelLoginsStayWithinTheMemoryBudget(t *testing.T) {
 		}
 		base := procStatus(t, "VmHWM")
 		const n = 32
-		results := make([]error, n)
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() {
-				<-start
-				_, _, results[i] = f.auth.Login(f.ctx, "niemand"+strconv.Itoa(i)+"@example.nl", "wrong password", "")
-			})
-		}
-		close(start)
-		wg.Wait()
+		results := f.parallelLogins(n, func(i int) string { return "niemand" + strconv.Itoa(i) + "@example.nl" })
 		peak := procStatus(t, "VmHWM")
 		for i, err := range results {
 			if !errors.Is(err, auth.ErrInvalidCredentials) {
