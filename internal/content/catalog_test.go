@@ -25,16 +25,18 @@ func TestEmbeddedCatalogue(t *testing.T) {
 		len(c.RiskFactors), len(c.Advice), len(c.PartnerTypes), len(c.Kader.Themes))
 }
 
-// indicatorsMD finds INDICATORS.md beside the repository (shared/ is laid
-// next to the work tree, in CI too), or skips.
+// indicatorsMD finds INDICATORS-2027.1.md (the contract of ruleset 2027.1,
+// which the catalogue runs) beside the repository (shared/ is laid next to
+// the work tree, in CI too), or skips. INDICATORS.md describes ruleset
+// 2026.1, kept for the assessments stored under it.
 func indicatorsMD(t *testing.T) string {
 	t.Helper()
-	for _, p := range []string{"../../../shared/domain/INDICATORS.md", "/work/shared/domain/INDICATORS.md"} {
+	for _, p := range []string{"../../../shared/domain/INDICATORS-2027.1.md", "/work/shared/domain/INDICATORS-2027.1.md"} {
 		if b, err := os.ReadFile(p); err == nil {
 			return string(b)
 		}
 	}
-	t.Skip("INDICATORS.md not found beside the repository")
+	t.Skip("INDICATORS-2027.1.md not found beside the repository")
 	return ""
 }
 
@@ -43,62 +45,101 @@ type mdIndicator struct {
 	overrides    []string // "form/population/strength", sorted
 }
 
-// parseIndicatorsMD reads the indicator table, the dimension table and the
-// advice ids from INDICATORS.md.
-func parseIndicatorsMD(t *testing.T, md string) (inds map[string]mdIndicator, dims map[string]string, advice []string) {
+// mdContract is what INDICATORS-2027.1.md fixes for the catalogue.
+type mdContract struct {
+	inds   map[string]mdIndicator
+	dims   map[string]string
+	advice []string            // in the fixed order
+	sets   map[string][]string // flag → indicator ids, sorted
+}
+
+// parseIndicatorsMD reads the indicator table, the dimension table, the
+// indicator sets (flags) and the advice ids from INDICATORS-2027.1.md.
+func parseIndicatorsMD(t *testing.T, md string) mdContract {
 	t.Helper()
 	rowRE := regexp.MustCompile(`^\| ([a-z_]+\.[a-z_]+) \| ([SMW])/([SMW]) \|(.*)\|\s*$`)
 	overrideRE := regexp.MustCompile(`([a-z_]+): (adult|child) ([SMW])`)
 	dimRE := regexp.MustCompile("^\\| `([a-z_]+)` \\| (means|purpose) \\|")
-	adviceRE := regexp.MustCompile("`([a-z0-9_]+)`")
-	inds, dims = map[string]mdIndicator{}, map[string]string{}
+	setRE := regexp.MustCompile("^\\| [A-Z_]+ \\(`([a-zA-Z]+)`\\) \\| ([^|]*) \\|")
+	idRE := regexp.MustCompile("`([a-z_]*)(\\.[a-z_]+)`")
+	sameRE := regexp.MustCompile("the same [a-z]+ of `([a-z_]+)`")
+	codeRE := regexp.MustCompile("`([a-z0-9_]+)`")
+	c := mdContract{inds: map[string]mdIndicator{}, dims: map[string]string{}, sets: map[string][]string{}}
 	inAdvice := false
 	sc := bufio.NewScanner(strings.NewReader(md))
 	for sc.Scan() {
 		line := sc.Text()
 		if m := rowRE.FindStringSubmatch(line); m != nil {
+			note := regexp.MustCompile(`\([^)]*\)`).ReplaceAllString(m[4], "") // remarks in brackets
 			ind := mdIndicator{adult: Strength(m[2]), child: Strength(m[3])}
-			for _, o := range overrideRE.FindAllStringSubmatch(m[4], -1) {
+			for _, o := range overrideRE.FindAllStringSubmatch(note, -1) {
 				ind.overrides = append(ind.overrides, o[1]+"/"+o[2]+"/"+o[3])
 			}
 			sort.Strings(ind.overrides)
-			inds[m[1]] = ind
+			c.inds[m[1]] = ind
 		}
 		if m := dimRE.FindStringSubmatch(line); m != nil {
-			dims[m[1]] = m[2]
+			c.dims[m[1]] = m[2]
 		}
-		if strings.HasPrefix(line, "Advice ids") {
-			inAdvice = true
-		} else if inAdvice && (strings.HasPrefix(line, "- ") || strings.HasPrefix(line, "  ")) {
-			for _, m := range adviceRE.FindAllStringSubmatch(line, -1) {
-				if !slices.Contains(advice, m[1]) {
-					advice = append(advice, m[1])
+		// "| LABOUR (`labour`) | `exploitation.excessive_hours`, `.low_or_no_pay`, … |":
+		// a bare `.concept` takes the dimension before it; "the same four of
+		// `recruitment_coercion`" repeats the concepts for that dimension.
+		if m := setRE.FindStringSubmatch(line); m != nil {
+			var ids, concepts []string
+			dim := ""
+			for _, id := range idRE.FindAllStringSubmatch(m[2], -1) {
+				if id[1] != "" {
+					dim = id[1]
+				}
+				ids = append(ids, dim+id[2])
+				concepts = append(concepts, id[2])
+			}
+			if s := sameRE.FindStringSubmatch(m[2]); s != nil {
+				for _, concept := range concepts {
+					ids = append(ids, s[1]+concept)
 				}
 			}
-		} else if inAdvice && line != "" && !strings.HasPrefix(line, "  ") {
+			sort.Strings(ids)
+			c.sets[m[1]] = ids
+		}
+		// "**Advice ids**, …, shown in this fixed order: `call_112`, …" up
+		// to the blank line.
+		switch {
+		case strings.HasPrefix(line, "**Advice ids**"):
+			inAdvice = true
+			_, line, _ = strings.Cut(line, "order:")
+		case inAdvice && strings.TrimSpace(line) == "":
 			inAdvice = false
 		}
+		if inAdvice {
+			for _, m := range codeRE.FindAllStringSubmatch(line, -1) {
+				if !slices.Contains(c.advice, m[1]) {
+					c.advice = append(c.advice, m[1])
+				}
+			}
+		}
 	}
-	if len(inds) < 60 || len(dims) != 6 || len(advice) < 10 {
-		t.Fatalf("INDICATORS.md parsed badly: %d indicators, %d dimensions, %d advice ids", len(inds), len(dims), len(advice))
+	if len(c.inds) < 60 || len(c.dims) != 6 || len(c.advice) != 16 || len(c.sets) != 3 {
+		t.Fatalf("INDICATORS-2027.1.md parsed badly: %d indicators, %d dimensions, %d advice ids, %d flagged sets", len(c.inds), len(c.dims), len(c.advice), len(c.sets))
 	}
-	return inds, dims, advice
+	return c
 }
 
-// TestCatalogueMatchesIndicatorsMD: the ids, strengths and overrides of
-// the catalogue are exactly those of INDICATORS.md (the contract).
+// TestCatalogueMatchesIndicatorsMD: the ids, strengths, overrides and set
+// flags of the catalogue are exactly those of INDICATORS-2027.1.md (the
+// contract), and its advice ids are the rule's.
 func TestCatalogueMatchesIndicatorsMD(t *testing.T) {
-	mdInds, mdDims, mdAdvice := parseIndicatorsMD(t, indicatorsMD(t))
+	md := parseIndicatorsMD(t, indicatorsMD(t))
 	c := MustLoad()
 
-	for id, want := range mdInds {
+	for id, want := range md.inds {
 		got, ok := c.Indicator(id)
 		if !ok {
-			t.Errorf("indicator %s of INDICATORS.md is not in the catalogue", id)
+			t.Errorf("indicator %s of INDICATORS-2027.1.md is not in the catalogue", id)
 			continue
 		}
 		if got.Adult != want.adult || got.Child != want.child {
-			t.Errorf("indicator %s: catalogue %s/%s, INDICATORS.md %s/%s", id, got.Adult, got.Child, want.adult, want.child)
+			t.Errorf("indicator %s: catalogue %s/%s, INDICATORS-2027.1.md %s/%s", id, got.Adult, got.Child, want.adult, want.child)
 		}
 		var overrides []string
 		for _, o := range got.Overrides {
@@ -106,28 +147,49 @@ func TestCatalogueMatchesIndicatorsMD(t *testing.T) {
 		}
 		sort.Strings(overrides)
 		if !slices.Equal(overrides, want.overrides) {
-			t.Errorf("indicator %s: catalogue overrides %v, INDICATORS.md %v", id, overrides, want.overrides)
+			t.Errorf("indicator %s: catalogue overrides %v, INDICATORS-2027.1.md %v", id, overrides, want.overrides)
 		}
 	}
 	for _, ind := range c.Indicators {
-		if _, ok := mdInds[ind.ID]; !ok {
-			t.Errorf("indicator %s is not in INDICATORS.md", ind.ID)
+		if _, ok := md.inds[ind.ID]; !ok {
+			t.Errorf("indicator %s is not in INDICATORS-2027.1.md", ind.ID)
 		}
 	}
-	for id, el := range mdDims {
+	flags := map[string]func(Indicator) bool{
+		"labour":      func(i Indicator) bool { return i.Labour },
+		"alsoPurpose": func(i Indicator) bool { return i.AlsoPurpose },
+		"crime":       func(i Indicator) bool { return i.Crime },
+	}
+	for flag, want := range md.sets {
+		has, ok := flags[flag]
+		if !ok {
+			t.Errorf("INDICATORS-2027.1.md names the set flag %q, the catalogue has no such flag", flag)
+			continue
+		}
+		var got []string
+		for _, ind := range c.Indicators {
+			if has(ind) {
+				got = append(got, ind.ID)
+			}
+		}
+		sort.Strings(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("flag %s: catalogue %v, INDICATORS-2027.1.md %v", flag, got, want)
+		}
+	}
+	for id, el := range md.dims {
 		if d, ok := c.Dimension(id); !ok || d.Element != el {
-			t.Errorf("dimension %s: catalogue %+v, INDICATORS.md element %s", id, d, el)
+			t.Errorf("dimension %s: catalogue %+v, INDICATORS-2027.1.md element %s", id, d, el)
 		}
 		if RequiredDimensions[id] != el {
-			t.Errorf("RequiredDimensions[%s] = %q, INDICATORS.md %q", id, RequiredDimensions[id], el)
+			t.Errorf("RequiredDimensions[%s] = %q, INDICATORS-2027.1.md %q", id, RequiredDimensions[id], el)
 		}
 	}
-	if len(RequiredDimensions) != len(mdDims) {
-		t.Errorf("RequiredDimensions has %d entries, INDICATORS.md %d", len(RequiredDimensions), len(mdDims))
+	if len(RequiredDimensions) != len(md.dims) {
+		t.Errorf("RequiredDimensions has %d entries, INDICATORS-2027.1.md %d", len(RequiredDimensions), len(md.dims))
 	}
-	a, b := slices.Sorted(slices.Values(mdAdvice)), slices.Sorted(slices.Values(RequiredAdvice))
-	if !slices.Equal(a, b) {
-		t.Errorf("advice ids: INDICATORS.md %v, RequiredAdvice %v", a, b)
+	if !slices.Equal(md.advice, RequiredAdvice) {
+		t.Errorf("advice ids: INDICATORS-2027.1.md %v, RequiredAdvice %v", md.advice, RequiredAdvice)
 	}
 }
 

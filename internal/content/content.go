@@ -97,6 +97,17 @@ type Indicator struct {
 	Overrides []Override `yaml:"overrides"`
 	Label     Text       `yaml:"label"`
 	Help      Text       `yaml:"help"` // written for a frontline worker
+
+	// The indicator sets of the rule (INDICATORS-2027.1.md, "Indicator sets
+	// used by the rule"), as flags validated with the rest of the catalogue.
+	// Labour: an exploitation indicator that describes working conditions
+	// (only these make a case a labour case). AlsoPurpose: a means indicator
+	// that already contains the exploitation (a debt to work off, tasks or
+	// clients that cannot be refused, pay held back). Crime: a means
+	// indicator that is an offence against the person.
+	Labour      bool `yaml:"labour"`
+	AlsoPurpose bool `yaml:"alsoPurpose"`
+	Crime       bool `yaml:"crime"`
 }
 
 // Dimension returns the dimension part of the id.
@@ -118,7 +129,11 @@ type FrontlineSignal struct {
 	Help        Text     `yaml:"help"`
 	Forms       []string `yaml:"forms"`       // forms it is typical for (empty: any)
 	Departments []string `yaml:"departments"` // departments that see it (empty: any)
-	Indicators  []string `yaml:"indicators"`  // at least one
+	Indicators  []string `yaml:"indicators"`  // at least one, unless Context
+	// Context: shown and stored with the signal, never counted (ruleset
+	// 2027.1): an observation that is no indicator in itself, such as school
+	// absence or a planned trip abroad. A context signal maps to no indicator.
+	Context bool `yaml:"context"`
 }
 
 // RiskFactor raises attention but is never counted as an indicator.

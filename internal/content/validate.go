@@ -26,8 +26,12 @@ var (
 		"vulnerability":             ElementMeans,
 	}
 
-	// RequiredAdvice are the advice ids the rule of INDICATORS.md can give.
-	RequiredAdvice = []string{"call_112", "contact_care_coordinator", "inform_police", "register_national", "contact_veilig_thuis", "non_punishment", "contact_labour_inspectorate", "refer_fairwork", "stay_alert", "consult_care_coordinator"}
+	// RequiredAdvice are the advice ids the rule of ruleset 2027.1 can give
+	// (INDICATORS-2027.1.md), in the fixed order the engine gives them.
+	RequiredAdvice = []string{"call_112", "contact_care_coordinator", "inform_police", "register_national",
+		"contact_veilig_thuis", "contact_veilig_thuis_adult", "contact_lkha", "report_crime", "non_punishment",
+		"contact_labour_inspectorate", "refer_fairwork", "sex_work_check", "smuggling_support", "stay_alert",
+		"consult_care_coordinator", "establish_age"}
 
 	// RequiredDepartments are the departments every deployment has signals for.
 	RequiredDepartments = []string{"wmo", "schuldhulp", "burgerzaken", "handhaving", "wijkteam", "leerplicht", "jeugd"}
@@ -320,7 +324,31 @@ func (v *validator) indicators() {
 		}
 		v.text("indicators", name, "label", ind.Label)
 		v.text("indicators", name, "help", ind.Help)
+		v.indicatorSets(name, ind)
 	}
+}
+
+// indicatorSets checks the flags of the rule's indicator sets: LABOUR only
+// on indicators of the purpose dimension (exploitation), ALSO_PURPOSE and
+// CRIME only on indicators of a means dimension.
+func (v *validator) indicatorSets(name string, ind Indicator) {
+	el := RequiredDimensions[ind.Dimension()]
+	for _, c := range dimensionDependent {
+		if c.set(ind) && el != "" && el != c.element {
+			v.add("indicators", name, "flag %s is only for indicators of a %s dimension, and %q evidences the %s", c.flag, c.element, ind.Dimension(), el)
+		}
+	}
+}
+
+// dimensionDependent are the set flags and the element of the dimensions
+// whose indicators may carry them.
+var dimensionDependent = []struct {
+	flag, element string
+	set           func(Indicator) bool
+}{
+	{"labour", ElementPurpose, func(i Indicator) bool { return i.Labour }},
+	{"alsoPurpose", ElementMeans, func(i Indicator) bool { return i.AlsoPurpose }},
+	{"crime", ElementMeans, func(i Indicator) bool { return i.Crime }},
 }
 
 func (v *validator) departments() {
@@ -393,8 +421,11 @@ func (v *validator) signals() {
 		v.text("frontlineSignals", name, "help", s.Help)
 		v.refs("frontlineSignals", name, "form", s.Forms, v.formSet, nil)
 		v.refs("frontlineSignals", name, "department", s.Departments, v.deptSet, nil)
-		if len(s.Indicators) == 0 {
-			v.add("frontlineSignals", name, "maps to no indicator (at least one is required)")
+		switch {
+		case s.Context && len(s.Indicators) > 0:
+			v.add("frontlineSignals", name, "a context signal is never counted, so it maps to no indicator (remove the indicators or context: true)")
+		case !s.Context && len(s.Indicators) == 0:
+			v.add("frontlineSignals", name, "maps to no indicator (at least one is required, unless it is a context signal: context: true)")
 		}
 		v.refs("frontlineSignals", name, "indicator", s.Indicators, v.indSet, riskHint)
 	}

@@ -45,7 +45,30 @@ func TestValidateReportsEntry(t *testing.T) {
 		{"signal maps to a risk factor", func(c *Catalog) { sig(c).Indicators = append(sig(c).Indicators, "lvb") },
 			[]string{`data/signals.yaml: frontlineSignals[slaapt_op_werkadres]: indicator "lvb" does not exist: it is a risk factor, and risk factors are never counted as indicators`}},
 		{"signal without indicators", func(c *Catalog) { sig(c).Indicators = nil },
-			[]string{`data/signals.yaml: frontlineSignals[slaapt_op_werkadres]: maps to no indicator (at least one is required)`}},
+			[]string{`data/signals.yaml: frontlineSignals[slaapt_op_werkadres]: maps to no indicator (at least one is required, unless it is a context signal: context: true)`}},
+		{"context signal with indicators", func(c *Catalog) { sig(c).Context = true },
+			[]string{`data/signals.yaml: frontlineSignals[slaapt_op_werkadres]: a context signal is never counted, so it maps to no indicator (remove the indicators or context: true)`}},
+		{"context signal without indicators", func(c *Catalog) { sig(c).Context = true; sig(c).Indicators = nil }, nil},
+		{"set flags on the wrong dimension", func(c *Catalog) {
+			ind := func(id string) *Indicator {
+				for i := range c.Indicators {
+					if c.Indicators[i].ID == id {
+						return &c.Indicators[i]
+					}
+				}
+				panic(id)
+			}
+			ind("coercion.x").Labour = true          // labour: exploitation only
+			ind("exploitation.x").AlsoPurpose = true // alsoPurpose: means only
+			ind("exploitation.hazardous").Crime = true
+			ind("coercion.x").Crime = true              // fine
+			ind("deception.x").AlsoPurpose = true       // fine
+			ind("exploitation.hazardous").Labour = true // fine
+		}, []string{
+			`data/indicators.yaml: indicators[coercion.x]: flag labour is only for indicators of a purpose dimension, and "coercion" evidences the means`,
+			`data/indicators.yaml: indicators[exploitation.x]: flag alsoPurpose is only for indicators of a means dimension, and "exploitation" evidences the purpose`,
+			`data/indicators.yaml: indicators[exploitation.hazardous]: flag crime is only for indicators of a means dimension, and "exploitation" evidences the purpose`,
+		}},
 		{"dangling form and department", func(c *Catalog) {
 			sig(c).Forms = []string{"labor"}
 			sig(c).Departments = []string{"handhaving", "handhaving", "brp"}
@@ -158,6 +181,12 @@ func TestValidateReportsEntry(t *testing.T) {
 			c := fixture()
 			tt.break_(c)
 			_, err := LoadFS(fixtureFS(t, c), "data")
+			if tt.want == nil {
+				if err != nil {
+					t.Fatalf("want no problem, got %v", err)
+				}
+				return
+			}
 			var ve *ValidationError
 			if !errors.As(err, &ve) {
 				t.Fatalf("want a *ValidationError, got %v", err)
