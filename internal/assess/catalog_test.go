@@ -15,9 +15,10 @@ import (
 	"github.com/baken-nl/baken/internal/i18n"
 )
 
-// indicatorsMD is the rule's source, in the shared folder beside the
-// repository (skipped where it is not).
-var indicatorsMD = filepath.Join("..", "..", "..", "shared", "domain", "INDICATORS.md")
+// indicatorsMD is the source of ruleset 2027.1, in the shared folder beside
+// the repository (skipped where it is not). INDICATORS.md beside it describes
+// ruleset 2026.1, which older stored assessments were made with.
+var indicatorsMD = filepath.Join("..", "..", "..", "shared", "domain", "INDICATORS-2027.1.md")
 
 type mdIndicator struct {
 	id, adult, child string
@@ -147,9 +148,20 @@ func TestCatalogueTexts(t *testing.T) {
 	if !slices.Equal(keys, want) {
 		t.Errorf("explanations.yaml keys\n%v\nthe engine's rules\n%v", keys, want)
 	}
-	for i, id := range AdviceOrder() {
-		if _, ok := c.AdviceByID(id); !ok && adviceID(i) != optionalAdvice {
+	for _, id := range AdviceOrder() {
+		if _, ok := c.AdviceByID(id); !ok {
 			t.Errorf("advice %s is not in the catalogue", id)
+		}
+	}
+	if !slices.Equal(AdviceOrder(), content.RequiredAdvice) {
+		t.Errorf("the engine's advice order %v, the catalogue's required advice %v", AdviceOrder(), content.RequiredAdvice)
+	}
+	for _, id := range RetiredRuleIDs {
+		if slices.Contains(RuleIDs(), id) {
+			t.Errorf("rule id %s is retired and may not be used again", id)
+		}
+		if _, ok := c.Explanations[id]; ok {
+			t.Errorf("explanations.yaml holds a text for the retired rule %s", id)
 		}
 	}
 }

@@ -101,6 +101,8 @@ func decodeInput(r io.Reader) (in Input, problems []Problem) {
 			in.Age = decodeAge(raw, &problems)
 		case "minor":
 			in.Minor = decodeBool(raw, name, &problems)
+		case "possiblyMinor":
+			in.PossiblyMinor = decodeBool(raw, name, &problems)
 		case "acuteDanger":
 			in.AcuteDanger = decodeBool(raw, name, &problems)
 		case "forms":

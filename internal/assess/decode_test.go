@@ -9,12 +9,12 @@ import (
 
 func TestDecodeInput(t *testing.T) {
 	in, err := DecodeInput(strings.NewReader(`{"age": 16, "minor": true, "forms": ["sexual"], "indicators": ["coercion.violence", "exploitation.excessive_hours"],
-		"acts": ["recruit", "transport"], "smuggling": {"borderCrossingFacilitated": true, "paid": true, "consented": false}, "acuteDanger": true}`))
+		"acts": ["recruit", "transport"], "smuggling": {"borderCrossingFacilitated": true, "paid": true, "consented": false}, "acuteDanger": true, "possiblyMinor": true}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Input{Age: age(16), Minor: true, Forms: []string{"sexual"}, Indicators: []string{"coercion.violence", "exploitation.excessive_hours"},
-		Acts: []string{"recruit", "transport"}, Smuggling: &Smuggling{BorderCrossingFacilitated: true, Paid: true}, AcuteDanger: true}
+		Acts: []string{"recruit", "transport"}, Smuggling: &Smuggling{BorderCrossingFacilitated: true, Paid: true}, AcuteDanger: true, PossiblyMinor: true}
 	if !reflect.DeepEqual(in, want) {
 		t.Errorf("decoded %+v, want %+v", in, want)
 	}
@@ -54,6 +54,8 @@ func TestDecodeInputInvalid(t *testing.T) {
 		{"age exponent", `{"age": 1e1}`, []Problem{{"age", KeyFieldType, "1e1"}}},
 		{"age huge", `{"age": 99999999999999999999999}`, []Problem{{"age", KeyAgeInvalid, "99999999999999999999999"}}},
 		{"minor string", `{"minor": "yes"}`, []Problem{{"minor", KeyFieldType, `"yes"`}}},
+		{"possiblyMinor string", `{"possiblyMinor": "ja"}`, []Problem{{"possiblyMinor", KeyFieldType, `"ja"`}}},
+		{"possiblyMinor number", `{"possiblyMinor": 1}`, []Problem{{"possiblyMinor", KeyFieldType, `1`}}},
 		{"forms string", `{"forms": "sexual"}`, []Problem{{"forms", KeyFieldType, `"sexual"`}}},
 		{"indicator number", `{"indicators": ["coercion.violence", 3, null, {"a":1}]}`, []Problem{
 			{"indicators[1]", KeyFieldType, "3"}, {"indicators[2]", KeyFieldType, "null"}, {"indicators[3]", KeyFieldType, `{"a":1}`}}},

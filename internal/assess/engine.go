@@ -32,7 +32,7 @@ const (
 	maxIndicators = 512
 	maxForms      = 64
 	maxDims       = 8
-	maxReasons    = 1 + maxDims + 3 + 1 + 4 + 6 // population, dimensions, elements, smuggling, outcome clauses, advice rules
+	maxReasons    = 1 + maxDims + 3 + 1 + 4 + int(numRules-rAdviceAcuteDanger) // population, dimensions, elements, smuggling, outcome clauses, advice rules
 )
 
 type override struct {
@@ -81,6 +81,30 @@ type advice struct {
 	present bool
 }
 
+// indicatorSet is a set of indicators, by catalogue index.
+type indicatorSet [maxIndicators / 64]uint64
+
+func (s *indicatorSet) add(x int)      { s[x/64] |= 1 << (x % 64) }
+func (s *indicatorSet) has(x int) bool { return s[x/64]&(1<<(x%64)) != 0 }
+func (s *indicatorSet) meets(o *indicatorSet) bool {
+	for i := range s {
+		if s[i]&o[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// within reports whether every member of s is in o.
+func (s *indicatorSet) within(o *indicatorSet) bool {
+	for i := range s {
+		if s[i]&^o[i] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // Engine assesses inputs against one loaded catalogue. It is immutable after
 // New and safe for concurrent use.
 type Engine struct {
@@ -94,10 +118,19 @@ type Engine struct {
 	acts       map[string]int // act id → bit
 	riskFactor map[string]bool
 	signal     map[string]bool
+	context    map[string]bool // context signals (never counted)
 
-	organRemoval     int // indicator index
-	forcedCriminal   int // indicator index
-	criminal, labour int // form bits
+	// The indicator sets of the rule (INDICATORS-2027.1.md).
+	means, exploitation indicatorSet // by element
+	labour, alsoPurpose indicatorSet // LABOUR, ALSO_PURPOSE (catalogue flags)
+	crime, weakAdult    indicatorSet // CRIME (flag), WEAK_ADULT (derived)
+	nonPunishmentInds   indicatorSet
+
+	organRemoval, sexualServices, earningsTaken, forcedCriminal int // indicator indexes
+
+	// Form bits and sets.
+	fSexual, fLabour, fOrganRemoval, fForcedMarriage, fIllegalAdoption uint64
+	newForms, nonPunishmentForms                                       uint64
 
 	advice [numAdvice]advice
 	texts  [numRules][2]tmpl
@@ -127,6 +160,7 @@ func New(c *content.Catalog) (*Engine, error) {
 		acts:       make(map[string]int, len(Acts)),
 		riskFactor: make(map[string]bool, len(c.RiskFactors)),
 		signal:     make(map[string]bool, len(c.FrontlineSignals)),
+		context:    make(map[string]bool),
 		nums:       newSmallNums(),
 	}
 	if e.ruleset == "" {
@@ -212,26 +246,88 @@ func New(c *content.Catalog) (*Engine, error) {
 			}
 		}
 		e.indicators = append(e.indicators, ind)
+		if i >= maxIndicators {
+			continue
+		}
+		purposeDim := !ind.means && ok
+		switch {
+		case ind.means:
+			e.means.add(i)
+		case purposeDim:
+			e.exploitation.add(i)
+			if ind.base[popAdult] == sWeak {
+				e.weakAdult.add(i)
+			}
+		}
+		// The flags are validated by the catalogue; checked again here so
+		// that an engine never runs on a set the rule cannot mean.
+		if ci.Labour {
+			if !purposeDim {
+				bad("indicator %q: flag labour on an indicator that does not evidence the purpose", ci.ID)
+			}
+			e.labour.add(i)
+		}
+		if ci.AlsoPurpose {
+			if !ind.means {
+				bad("indicator %q: flag alsoPurpose on an indicator that does not evidence the means", ci.ID)
+			}
+			e.alsoPurpose.add(i)
+		}
+		if ci.Crime {
+			if !ind.means {
+				bad("indicator %q: flag crime on an indicator that does not evidence the means", ci.ID)
+			}
+			e.crime.add(i)
+		}
 	}
 	for _, r := range c.RiskFactors {
 		e.riskFactor[r.ID] = true
 	}
 	for _, s := range c.FrontlineSignals {
 		e.signal[s.ID] = true
+		if s.Context {
+			e.context[s.ID] = true
+		}
 	}
 
-	var ok bool
-	if e.organRemoval, ok = e.index[indicatorOrganRemoval]; !ok {
-		bad("the rule needs indicator %q", indicatorOrganRemoval)
+	indicatorNamed := func(id string) int {
+		x, ok := e.index[id]
+		if !ok {
+			bad("the rule needs indicator %q", id)
+		}
+		return x
 	}
-	if e.forcedCriminal, ok = e.index[indicatorForcedCriminalActivity]; !ok {
-		bad("the rule needs indicator %q", indicatorForcedCriminalActivity)
+	e.organRemoval = indicatorNamed(indicatorOrganRemoval)
+	e.sexualServices = indicatorNamed(indicatorSexualServices)
+	e.earningsTaken = indicatorNamed(indicatorEarningsTaken)
+	e.forcedCriminal = indicatorNamed(indicatorForcedCriminalActivity)
+	for _, id := range nonPunishmentIndicators {
+		e.nonPunishmentInds.add(indicatorNamed(id))
 	}
-	if e.criminal, ok = e.forms[formCriminal]; !ok {
-		bad("the rule needs form %q", formCriminal)
+	formNamed := func(id string) uint64 {
+		b, ok := e.forms[id]
+		if !ok {
+			bad("the rule needs form %q", id)
+			return 0
+		}
+		return 1 << b
 	}
-	if e.labour, ok = e.forms[formLabour]; !ok {
-		bad("the rule needs form %q", formLabour)
+	e.fSexual, e.fLabour, e.fOrganRemoval = formNamed(formSexual), formNamed(formLabour), formNamed(formOrganRemoval)
+	e.fForcedMarriage, e.fIllegalAdoption = formNamed(formForcedMarriage), formNamed(formIllegalAdoption)
+	for _, f := range newForms {
+		e.newForms |= formNamed(f)
+	}
+	for _, f := range nonPunishmentForms {
+		e.nonPunishmentForms |= formNamed(f)
+	}
+	empty := indicatorSet{}
+	for _, set := range []struct {
+		name string
+		s    *indicatorSet
+	}{{"labour", &e.labour}, {"alsoPurpose", &e.alsoPurpose}, {"crime", &e.crime}} {
+		if *set.s == empty {
+			bad("no indicator carries the flag %s: the rule needs the set", set.name)
+		}
 	}
 
 	adv := make(map[string]content.Advice, len(c.Advice))
@@ -241,9 +337,7 @@ func New(c *content.Catalog) (*Engine, error) {
 	for i, id := range adviceTable {
 		a, ok := adv[id]
 		if !ok {
-			if adviceID(i) != optionalAdvice {
-				bad("the rule needs advice %q", id)
-			}
+			bad("the rule needs advice %q", id)
 			continue
 		}
 		if a.Text.NL == "" || a.Text.EN == "" {
@@ -281,8 +375,15 @@ func New(c *content.Catalog) (*Engine, error) {
 	for _, r := range ruleTable {
 		known[r.id] = true
 	}
+	retired := make(map[string]bool, len(RetiredRuleIDs))
+	for _, id := range RetiredRuleIDs {
+		retired[id] = true
+	}
 	for id := range c.Explanations {
-		if !known[id] {
+		switch {
+		case retired[id]:
+			bad("explanation %q belongs to a retired rule (its id is reserved; remove the text)", id)
+		case !known[id]:
 			bad("explanation %q belongs to no rule", id)
 		}
 	}
@@ -327,7 +428,7 @@ func (e *Engine) Ruleset() string { return e.ruleset }
 
 // parsed is a validated input.
 type parsed struct {
-	present [maxIndicators / 64]uint64
+	present indicatorSet
 	forms   uint64
 	acts    uint8
 }
@@ -374,13 +475,15 @@ func (e *Engine) validate(in *Input) (p parsed, problems []Problem) {
 			switch {
 			case e.riskFactor[id]:
 				key = KeyIndicatorRiskFactor
+			case e.context[id]:
+				key = KeyIndicatorContextSignal
 			case e.signal[id]:
 				key = KeyIndicatorSignal
 			}
 			problems = append(problems, Problem{Field: indexed("indicators", i), Key: key, Value: clip(id)})
 			continue
 		}
-		p.present[x/64] |= 1 << (x % 64)
+		p.present.add(x)
 	}
 	return p, problems
 }
@@ -401,12 +504,13 @@ type pending struct {
 	n    [maxNums]int32
 }
 
-// Assess applies the rule of INDICATORS.md to in and explains the result in
-// lang ("en" for English, anything else Dutch). It is pure and deterministic:
-// the result depends only on the sets of forms, indicators and acts in the
-// input (order and duplicates do not matter), its age, minor, smuggling and
-// acute danger, and the catalogue. Invalid input returns an *errs.Error of
-// code Invalid naming every offending value (see Problems).
+// Assess applies ruleset 2027.1 (INDICATORS-2027.1.md) to in and explains
+// the result in lang ("en" for English, anything else Dutch). It is pure and
+// deterministic: the result depends only on the sets of forms, indicators
+// and acts in the input (order and duplicates do not matter), its age,
+// minor, possiblyMinor, smuggling and acute danger, and the catalogue.
+// Invalid input returns an *errs.Error of code Invalid naming every
+// offending value (see Problems).
 func (e *Engine) Assess(in Input, lang string) (Result, error) {
 	p, problems := e.validate(&in)
 	if problems != nil {
@@ -430,7 +534,8 @@ func (e *Engine) assess(in *Input, p *parsed, lang string) Result {
 		return &reasons[nr-1]
 	}
 
-	// Population.
+	// Population: a child when under 18, marked minor, or possibly a minor
+	// (doubt about age counts as a child).
 	pop := popAdult
 	switch {
 	case in.Age != nil && *in.Age < 18:
@@ -442,6 +547,9 @@ func (e *Engine) assess(in *Input, p *parsed, lang string) Result {
 	case in.Minor:
 		pop = popChild
 		add(rPopChildMinorOverAge).n[0] = int32(*in.Age)
+	case in.PossiblyMinor:
+		pop = popChild
+		add(rPopChildPossiblyMinor)
 	case in.Age != nil:
 		add(rPopAdultAge).n[0] = int32(*in.Age)
 	default:
@@ -473,8 +581,8 @@ func (e *Engine) assess(in *Input, p *parsed, lang string) Result {
 	st := new(resultStore)
 	dims := st.dims[:len(e.dims):len(e.dims)]
 
-	// Dimensions and elements.
-	var meansPos, meansInd, purposePos, purposeInd bool
+	// Dimensions.
+	var meansPos, purposePos bool
 	for i := range e.dims {
 		d := &e.dims[i]
 		c := &counts[i]
@@ -488,11 +596,33 @@ func (e *Engine) assess(in *Input, p *parsed, lang string) Result {
 		x := add(r)
 		x.dim, x.n = uint8(i), [maxNums]int32{int32(s), int32(m), int32(w)}
 		if d.means {
-			meansPos, meansInd = meansPos || pos, true
+			meansPos = meansPos || pos
 		} else {
-			purposePos, purposeInd = purposePos || pos, true
+			purposePos = purposePos || pos
 		}
 	}
+
+	// Elements. Purpose indicated: (a) an exploitation indicator outside
+	// WEAK_ADULT — for a child any exploitation indicator; (b) an
+	// ALSO_PURPOSE indicator; (c) a WEAK_ADULT indicator and a child or some
+	// means indicator.
+	meansInd := p.present.meets(&e.means)
+	var exploitOutsideWeak, weakPresent bool
+	for i := range p.present {
+		exploitOutsideWeak = exploitOutsideWeak || p.present[i]&e.exploitation[i]&^e.weakAdult[i] != 0
+		weakPresent = weakPresent || p.present[i]&e.weakAdult[i] != 0
+	}
+	alsoPurpose := p.present.meets(&e.alsoPurpose)
+	purposeInd := exploitOutsideWeak || child && weakPresent || alsoPurpose || weakPresent && (child || meansInd)
+	contextOnly := !purposeInd && weakPresent // an adult with only WEAK_ADULT signs and no means
+	// Labour context: form labour suspected, or no form suspected and every
+	// present exploitation indicator is in LABOUR.
+	var presentExploit indicatorSet
+	for i := range p.present {
+		presentExploit[i] = p.present[i] & e.exploitation[i]
+	}
+	labourCtx := p.forms&e.fLabour != 0 || p.forms == 0 && presentExploit.within(&e.labour)
+
 	var el Elements
 	if p.acts != 0 {
 		el.Act = Reported
@@ -522,26 +652,30 @@ func (e *Engine) assess(in *Input, p *parsed, lang string) Result {
 	case purposeInd:
 		el.Purpose = Indicated
 		add(rPurposeIndicated)
+	case contextOnly:
+		el.Purpose = Absent
+		add(rPurposeContextOnly)
 	default:
 		el.Purpose = Absent
 		add(rPurposeAbsent)
 	}
 
 	// Smuggling facts.
-	smuggling := in.Smuggling != nil && in.Smuggling.BorderCrossingFacilitated && in.Smuggling.Paid && in.Smuggling.Consented
-	switch {
-	case smuggling && anyPresent:
-		add(rSmugglingIndicatorsPresent)
-	case in.Smuggling != nil && !smuggling:
+	smug := in.Smuggling != nil && in.Smuggling.BorderCrossingFacilitated && in.Smuggling.Paid && in.Smuggling.Consented
+	if in.Smuggling != nil && !smug {
 		add(rSmugglingNotMet)
 	}
 
 	// The outcome: the first outcome with a clause that holds; every clause
 	// of it that holds is a reason.
-	organ := p.present[e.organRemoval/64]&(1<<(e.organRemoval%64)) != 0
+	organ := p.present.has(e.organRemoval)
+	childSexual := child && p.present.has(e.sexualServices)
+	sexualEarnings := p.forms&e.fSexual != 0 && p.present.has(e.earningsTaken)
+	organForm := p.forms&e.fOrganRemoval != 0 && anyPresent
+	newForm := p.forms&e.newForms != 0
 	var out Outcome
 	switch {
-	case meansPos && purposePos || child && purposePos || organ:
+	case meansPos && purposePos || child && purposePos || organ || childSexual:
 		out = TraffickingLikely
 		if meansPos && purposePos {
 			add(rLikelyMeansAndPurpose)
@@ -552,79 +686,146 @@ func (e *Engine) assess(in *Input, p *parsed, lang string) Result {
 		if organ {
 			add(rLikelyOrganRemoval)
 		}
-	case meansPos || meansInd && purposeInd || child && purposeInd || strongMeans > 0:
-		out = TraffickingPossible
-		if meansPos {
-			add(rPossibleMeansPositive)
+		if childSexual {
+			add(rLikelyChildSexualServices)
 		}
+	case meansInd && purposeInd || child && purposeInd || sexualEarnings || organForm:
+		out = TraffickingPossible
 		if meansInd && purposeInd {
 			add(rPossibleMeansAndPurposeIndicated)
 		}
 		if child && purposeInd {
 			add(rPossibleChildPurposeIndicated)
 		}
-		if strongMeans > 0 {
-			add(rPossibleStrongMeansIndicator).n[0] = int32(strongMeans)
+		if sexualEarnings {
+			add(rPossibleSexualEarningsTaken)
 		}
-	case smuggling && !anyPresent:
+		if organForm {
+			add(rPossibleOrganRemovalForm)
+		}
+	case meansInd && (meansPos || strongMeans > 0 || newForm):
+		out = MeansOnly
+		if meansPos {
+			add(rMeansOnlyMeansPositive)
+		}
+		if strongMeans > 0 {
+			add(rMeansOnlyStrongMeansIndicator).n[0] = int32(strongMeans)
+		}
+		if newForm {
+			add(rMeansOnlyNewForm)
+		}
+	case smug:
 		out = Smuggled
-		add(rOutcomeSmuggling)
-	case !child && purposePos && !meansInd:
+		if anyPresent {
+			add(rOutcomeSmugglingIndicatorsPresent)
+		} else {
+			add(rOutcomeSmuggling)
+		}
+	case !child && labourCtx && purposePos && !meansInd:
 		out = SeriousDisadvantage
 		add(rOutcomeSeriousDisadvantage)
-	case !child && purposeInd:
+	case !child && labourCtx && purposeInd:
 		out = LabourViolation
 		add(rOutcomeLabourViolation)
+	case !child && purposeInd:
+		out = ExploitationIndicated
+		add(rOutcomeExploitationIndicated)
 	default:
 		out = NoIndication
 		add(rOutcomeNoIndication)
 	}
 
-	// Advice: a set in the fixed order of adviceTable.
+	// Advice: a set, given in the fixed order of adviceTable; each rule that
+	// adds advice is a reason.
 	var give [numAdvice]bool
-	trafficking := out == TraffickingLikely || out == TraffickingPossible
+	tr := out == TraffickingLikely || out == TraffickingPossible
 	if in.AcuteDanger {
 		give[aCall112] = true
 		add(rAdviceAcuteDanger)
 	}
-	if trafficking {
-		give[aContactCareCoordinator], give[aInformPolice], give[aRegisterNational] = true, true, true
-		add(rAdviceTrafficking)
-		if child {
-			give[aContactVeiligThuis] = true
-			add(rAdviceChild)
+	switch {
+	case tr:
+		give[aContactCareCoordinator] = true
+		add(rAdviceCareCoordinatorTrafficking)
+	case out == MeansOnly || out == ExploitationIndicated:
+		give[aContactCareCoordinator] = true
+		add(rAdviceCareCoordinatorConsult)
+	}
+	switch {
+	case out == TraffickingLikely:
+		give[aInformPolice] = true
+		add(rAdvicePoliceLikely)
+	case out == TraffickingPossible && p.forms != e.fLabour:
+		// For labour exploitation alone the Arbeidsinspectie investigates.
+		give[aInformPolice] = true
+		add(rAdvicePolicePossible)
+	}
+	if out == TraffickingLikely {
+		give[aRegisterNational] = true
+		add(rAdviceRegisterNational)
+	}
+	if child && (anyPresent || p.forms != 0 || smug) {
+		give[aContactVeiligThuis] = true
+		add(rAdviceVeiligThuisChild)
+	}
+	if p.forms&e.fIllegalAdoption != 0 {
+		give[aContactVeiligThuis] = true
+		add(rAdviceVeiligThuisIllegalAdoption)
+	}
+	if !child {
+		if p.forms&e.fForcedMarriage != 0 {
+			give[aContactVeiligThuisAdult] = true
+			add(rAdviceVeiligThuisAdultForcedMarriage)
 		}
-		if p.forms&(1<<e.criminal) != 0 {
-			give[aNonPunishment] = true
-			add(rAdviceNonPunishmentForm)
+		if out == MeansOnly && !smug && p.forms&^e.fForcedMarriage == 0 {
+			give[aContactVeiligThuisAdult] = true
+			add(rAdviceVeiligThuisAdultMeansOnly)
 		}
 	}
-	// "outcomes 1–2 and suspected form criminal, or forced criminal activity
-	// present": the indicator counts whatever the outcome (as in "outcomes
-	// 4–5, or outcomes 1–2 with suspected form labour", the comma splits the
-	// rule in two).
-	if p.present[e.forcedCriminal/64]&(1<<(e.forcedCriminal%64)) != 0 {
+	if p.forms&e.fForcedMarriage != 0 {
+		give[aContactLKHA] = true
+		add(rAdviceLKHA)
+	}
+	if (out == MeansOnly || out == NoIndication || out == Smuggled) && p.present.meets(&e.crime) {
+		give[aReportCrime] = true
+		add(rAdviceReportCrime)
+	}
+	if tr && (p.forms&e.nonPunishmentForms != 0 || p.present.meets(&e.nonPunishmentInds)) {
+		give[aNonPunishment] = true
+		add(rAdviceNonPunishmentTrafficking)
+	}
+	if p.present.has(e.forcedCriminal) {
 		give[aNonPunishment] = true
 		add(rAdviceNonPunishmentIndicator)
 	}
-	if trafficking && p.forms&(1<<e.labour) != 0 {
-		give[aContactLabourInspectorate], give[aReferFairwork] = true, true
-		add(rAdviceLabourForm)
+	labourOutcome := out == SeriousDisadvantage || out == LabourViolation
+	if labourCtx && (purposeInd || labourOutcome) {
+		give[aContactLabourInspectorate] = true
+		give[aReferFairwork] = give[aReferFairwork] || !child
+		add(rAdviceLabourContext)
 	}
-	if out == SeriousDisadvantage || out == LabourViolation {
-		give[aContactLabourInspectorate], give[aReferFairwork] = true, true
-		add(rAdviceLabourOutcome)
+	if !child && p.forms&e.fLabour != 0 && (out == MeansOnly || out == NoIndication || out == ExploitationIndicated || out == Smuggled) {
+		give[aReferFairwork] = true
+		add(rAdviceFairworkLabourForm)
 	}
-	if out == Smuggled {
-		give[aInformPolice], give[aStayAlert] = true, true
-		add(rAdviceSmuggling)
+	if !child && p.present.has(e.sexualServices) && (out == NoIndication || out == ExploitationIndicated || out == MeansOnly) {
+		give[aSexWorkCheck] = true
+		add(rAdviceSexWorkCheck)
+	}
+	if smug && (out == Smuggled || out == MeansOnly) {
+		give[aSmugglingSupport], give[aStayAlert] = true, true
+		add(rAdviceSmugglingSupport)
 	}
 	if out == NoIndication {
 		give[aConsultCareCoordinator] = true
 		add(rAdviceNoIndication)
 	}
+	if out == Smuggled && anyPresent {
+		give[aConsultCareCoordinator] = true
+		add(rAdviceConsultSmugglingIndicators)
+	}
 	if in.Age == nil && !in.Minor {
-		give[aEstablishAge] = e.advice[aEstablishAge].present
+		give[aEstablishAge] = true
 	}
 	na := 0
 	for _, g := range give {

@@ -15,10 +15,13 @@ const (
 	KeyIndicatorUnknown    = "assess.indicator.unknown"
 	KeyIndicatorRiskFactor = "assess.indicator.risk_factor"
 	KeyIndicatorSignal     = "assess.indicator.signal"
-	KeyFormUnknown         = "assess.form.unknown"
-	KeyActUnknown          = "assess.act.unknown"
-	KeyAgeInvalid          = "assess.age.invalid"
-	KeyListTooLong         = "assess.list.too_long"
+	// KeyIndicatorContextSignal: a context signal is shown and stored but
+	// never counted, and maps to no indicator.
+	KeyIndicatorContextSignal = "assess.indicator.context_signal"
+	KeyFormUnknown            = "assess.form.unknown"
+	KeyActUnknown             = "assess.act.unknown"
+	KeyAgeInvalid             = "assess.age.invalid"
+	KeyListTooLong            = "assess.list.too_long"
 
 	KeyJSONEmpty      = "assess.json.empty"
 	KeyJSONUnreadable = "assess.json.unreadable"
@@ -61,23 +64,24 @@ func (p Problem) String() string {
 // details are the English phrases of String (the user-facing, localised
 // messages are in the i18n catalogs under the same keys).
 var details = map[string]string{
-	KeyIndicatorUnknown:    "unknown indicator",
-	KeyIndicatorRiskFactor: "a risk factor is not an indicator and is never counted:",
-	KeyIndicatorSignal:     "a frontline signal is not an indicator; send the indicator ids it maps to:",
-	KeyFormUnknown:         "unknown form of exploitation",
-	KeyActUnknown:          "unknown act",
-	KeyAgeInvalid:          "age must be a whole number from 0 to 120, got",
-	KeyListTooLong:         "list longer than 256 entries, got",
-	KeyJSONEmpty:           "no input",
-	KeyJSONUnreadable:      "input could not be read:",
-	KeyJSONTooLarge:        "input too large:",
-	KeyJSONUTF8:            "input is not valid UTF-8",
-	KeyJSONSyntax:          "not valid JSON at",
-	KeyJSONObject:          "input is not one JSON object but",
-	KeyJSONTrailing:        "more data after the JSON object at",
-	KeyFieldUnknown:        "unknown field",
-	KeyFieldDuplicate:      "field given more than once",
-	KeyFieldType:           "wrong type of value",
+	KeyIndicatorUnknown:       "unknown indicator",
+	KeyIndicatorRiskFactor:    "a risk factor is not an indicator and is never counted:",
+	KeyIndicatorSignal:        "a frontline signal is not an indicator; send the indicator ids it maps to:",
+	KeyIndicatorContextSignal: "a context signal is never counted and maps to no indicator:",
+	KeyFormUnknown:            "unknown form of exploitation",
+	KeyActUnknown:             "unknown act",
+	KeyAgeInvalid:             "age must be a whole number from 0 to 120, got",
+	KeyListTooLong:            "list longer than 256 entries, got",
+	KeyJSONEmpty:              "no input",
+	KeyJSONUnreadable:         "input could not be read:",
+	KeyJSONTooLarge:           "input too large:",
+	KeyJSONUTF8:               "input is not valid UTF-8",
+	KeyJSONSyntax:             "not valid JSON at",
+	KeyJSONObject:             "input is not one JSON object but",
+	KeyJSONTrailing:           "more data after the JSON object at",
+	KeyFieldUnknown:           "unknown field",
+	KeyFieldDuplicate:         "field given more than once",
+	KeyFieldType:              "wrong type of value",
 }
 
 // InputError holds every problem of one input. Assess and DecodeInput return

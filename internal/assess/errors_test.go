@@ -3,6 +3,7 @@ package assess
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -138,6 +139,23 @@ func TestNewRefusesBrokenCatalogue(t *testing.T) {
 			c.Indicators[0].Overrides = append(c.Indicators[0].Overrides, content.Override{Form: "labour", Population: "adult", Strength: "S"}, content.Override{Form: "labour", Population: "adult", Strength: "W"})
 		}, `two overrides for form "labour"`},
 		{"no ruleset", func(c *content.Catalog) { c.Meta.Ruleset = "" }, `meta.ruleset is empty`},
+		{"missing NEW_FORMS form", func(c *content.Catalog) {
+			c.Forms = slices.DeleteFunc(c.Forms, func(f content.Form) bool { return f.ID == "surrogacy" })
+		}, `needs form "surrogacy"`},
+		{"missing advice of 2027.1", func(c *content.Catalog) {
+			c.Advice = slices.DeleteFunc(c.Advice, func(a content.Advice) bool { return a.ID == "sex_work_check" })
+		}, `needs advice "sex_work_check"`},
+		{"labour flag on a means indicator", func(c *content.Catalog) {
+			c.Indicators[0].Labour = true // deception.job
+		}, `indicator "deception.job": flag labour on an indicator that does not evidence the purpose`},
+		{"no CRIME set", func(c *content.Catalog) {
+			for i := range c.Indicators {
+				c.Indicators[i].Crime = false
+			}
+		}, `no indicator carries the flag crime`},
+		{"a text for a retired rule", func(c *content.Catalog) {
+			c.Explanations["advice.trafficking"] = content.Text{NL: "x", EN: "x"}
+		}, `explanation "advice.trafficking" belongs to a retired rule`},
 		{"no purpose dimension", func(c *content.Catalog) {
 			for i := range c.Dimensions {
 				c.Dimensions[i].Element = content.ElementMeans
@@ -164,4 +182,22 @@ func signalKey(c *content.Catalog) string {
 		return KeyIndicatorUnknown
 	}
 	return KeyIndicatorSignal
+}
+
+// TestContextSignalAsIndicator: a context signal given as an indicator is
+// named as such (it is never counted), a counted one as a frontline signal.
+func TestContextSignalAsIndicator(t *testing.T) {
+	c := cloneCatalog(t)
+	c.FrontlineSignals = append(c.FrontlineSignals,
+		content.FrontlineSignal{ID: "test_context", Context: true, Label: content.Text{NL: "x", EN: "x"}, Help: content.Text{NL: "x", EN: "x"}},
+		content.FrontlineSignal{ID: "test_counted", Indicators: []string{"coercion.documents"}, Label: content.Text{NL: "x", EN: "x"}, Help: content.Text{NL: "x", EN: "x"}})
+	e, err := New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.Assess(Input{Indicators: []string{"test_context", "test_counted"}}, "nl")
+	want := []Problem{{"indicators[0]", KeyIndicatorContextSignal, "test_context"}, {"indicators[1]", KeyIndicatorSignal, "test_counted"}}
+	if got := Problems(err); !slices.Equal(got, want) {
+		t.Errorf("problems %v, want %v", got, want)
+	}
 }

@@ -34,6 +34,14 @@ var goldenCases = []struct {
 	{"labour_violation", `{"age": 30, "indicators": ["exploitation.labour_law_violation"]}`},
 	{"organ_removal_age_unknown", `{"forms": ["organ_removal"], "indicators": ["exploitation.organ_removal"]}`},
 	{"child_sexual_override", `{"age": 16, "forms": ["sexual"], "indicators": ["exploitation.hazardous_work", "exploitation.sexual_services", "recruitment_vulnerability.emotional_dependency"]}`},
+	// New in ruleset 2027.1.
+	{"adult_sex_work_only", `{"age": 24, "forms": ["sexual"], "indicators": ["exploitation.sexual_services"]}`},
+	{"domestic_coercion_means_only", `{"age": 34, "indicators": ["coercion.violence", "coercion.isolation", "coercion.under_strong_influence"]}`},
+	{"forced_marriage_adult", `{"age": 22, "forms": ["forced_marriage"], "indicators": ["recruitment_coercion.abduction", "coercion.threats"]}`},
+	{"criminal_exploitation_indicated", `{"age": 20, "forms": ["criminal"], "indicators": ["exploitation.forced_criminal_activity"]}`},
+	{"possibly_minor_sexual", `{"possiblyMinor": true, "forms": ["sexual"], "indicators": ["exploitation.sexual_services"]}`},
+	{"smuggling_travel_debt", `{"age": 30, "smuggling": {"borderCrossingFacilitated": true, "paid": true, "consented": true}, "indicators": ["recruitment_coercion.debt_bondage"]}`},
+	{"organ_offer", `{"age": 38, "forms": ["organ_removal"], "indicators": ["recruitment_vulnerability.economic"]}`},
 }
 
 func TestGolden(t *testing.T) {

@@ -16,6 +16,7 @@ type gen struct {
 	r          *rand.Rand
 	indicators []string
 	forms      []string
+	labour     []string // the LABOUR set: to reach the labour rungs
 }
 
 func newGen(t testing.TB, seed uint64) *gen {
@@ -23,6 +24,9 @@ func newGen(t testing.TB, seed uint64) *gen {
 	g := &gen{r: rand.New(rand.NewPCG(seed, 0x5eed))}
 	for _, i := range c.Indicators {
 		g.indicators = append(g.indicators, i.ID)
+		if i.Labour {
+			g.labour = append(g.labour, i.ID)
+		}
 	}
 	for _, f := range c.Forms {
 		g.forms = append(g.forms, f.ID)
@@ -41,11 +45,12 @@ func (g *gen) subset(from []string, max int) []string {
 
 func (g *gen) input() Input {
 	in := Input{
-		Indicators:  g.subset(g.indicators, 20),
-		Forms:       g.subset(g.forms, 3),
-		Acts:        g.subset(Acts, 3),
-		Minor:       g.r.IntN(5) == 0,
-		AcuteDanger: g.r.IntN(5) == 0,
+		Indicators:    g.subset(g.indicators, 20),
+		Forms:         g.subset(g.forms, 3),
+		Acts:          g.subset(Acts, 3),
+		Minor:         g.r.IntN(5) == 0,
+		PossiblyMinor: g.r.IntN(8) == 0,
+		AcuteDanger:   g.r.IntN(5) == 0,
 	}
 	switch g.r.IntN(4) {
 	case 0: // unknown
@@ -57,8 +62,12 @@ func (g *gen) input() Input {
 	if g.r.IntN(3) == 0 {
 		in.Smuggling = &Smuggling{g.r.IntN(4) != 0, g.r.IntN(4) != 0, g.r.IntN(4) != 0}
 	}
-	if g.r.IntN(6) == 0 { // sometimes few indicators, to reach the lower outcomes
+	switch g.r.IntN(8) {
+	case 0: // sometimes few indicators, to reach the lower outcomes
 		in.Indicators = in.Indicators[:min(len(in.Indicators), 2)]
+	case 1: // sometimes working conditions only, to reach the labour rungs
+		in.Indicators = g.subset(g.labour, 4)
+		in.Forms = g.subset([]string{"labour"}, 1)
 	}
 	return in
 }
@@ -168,9 +177,70 @@ func TestPropertyOrderIndependent(t *testing.T) {
 	}
 }
 
-// TestPropertyInvariants: every result has one of the six outcomes, a
-// non-empty explanation with exactly one outcome reason, advice, a disclaimer
-// and the elements the population allows.
+// TestPropertyMeansOnlyNeverRegisters: outcome means_only never advises
+// register_national or inform_police (INDICATORS-2027.1.md).
+func TestPropertyMeansOnlyNeverRegisters(t *testing.T) {
+	e, g := engine(t), newGen(t, 5)
+	n := 0
+	for range propertyCases {
+		in := g.input()
+		r := mustAssess(t, e, in)
+		if r.Outcome != MeansOnly {
+			continue
+		}
+		n++
+		if a := adviceIDs(r); slices.Contains(a, "register_national") || slices.Contains(a, "inform_police") {
+			t.Fatalf("means_only advises %v for %+v", a, in)
+		}
+	}
+	if n < propertyCases/50 {
+		t.Errorf("only %d of %d random inputs gave means_only", n, propertyCases)
+	}
+}
+
+// TestPropertyLabourAdviceInLabourContext: contact_labour_inspectorate and
+// refer_fairwork appear only in a labour context — form labour suspected, or
+// no form and every present exploitation indicator in LABOUR — computed here
+// from the catalogue, independently of the engine.
+func TestPropertyLabourAdviceInLabourContext(t *testing.T) {
+	e, g, c := engine(t), newGen(t, 6), catalog(t)
+	labourCtx := func(in Input) bool {
+		if slices.Contains(in.Forms, "labour") {
+			return true
+		}
+		if len(in.Forms) > 0 {
+			return false
+		}
+		for _, id := range in.Indicators {
+			if ind, _ := c.Indicator(id); ind.Dimension() == "exploitation" && !ind.Labour {
+				return false
+			}
+		}
+		return true
+	}
+	with, without := 0, 0
+	for range propertyCases {
+		in := g.input()
+		r := mustAssess(t, e, in)
+		a := adviceIDs(r)
+		labour := slices.Contains(a, "contact_labour_inspectorate") || slices.Contains(a, "refer_fairwork")
+		switch {
+		case labour && !labourCtx(in):
+			t.Fatalf("labour advice %v outside a labour context: %+v", a, in)
+		case labour:
+			with++
+		case slices.ContainsFunc(in.Indicators, func(id string) bool { return strings.HasPrefix(id, "exploitation.") }):
+			without++
+		}
+	}
+	if with < propertyCases/20 || without < propertyCases/20 {
+		t.Errorf("the generator gave %d inputs with labour advice and %d with exploitation signs without", with, without)
+	}
+}
+
+// TestPropertyInvariants: every result has one of the eight outcomes, a
+// non-empty explanation with an outcome reason, advice, a disclaimer and the
+// elements the population allows.
 func TestPropertyInvariants(t *testing.T) {
 	e, g := engine(t), newGen(t, 4)
 	for range propertyCases {
@@ -221,6 +291,9 @@ func checkResult(t testing.TB, r Result) {
 			t.Fatalf("advice %v repeated or without text", adviceIDs(r))
 		}
 		seen[a.ID] = true
+	}
+	if slices.Contains(adviceIDs(r), "register_national") != (r.Outcome == TraffickingLikely) {
+		t.Fatalf("register_national is for trafficking_likely only (CONTENT-REVIEW F13): %s with %v", r.Outcome, adviceIDs(r))
 	}
 	if (r.Population == Child) != (r.Elements.Means == NotRequired) {
 		t.Fatalf("population %s with means %s", r.Population, r.Elements.Means)

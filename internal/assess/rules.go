@@ -1,8 +1,11 @@
 package assess
 
-// The rule ids and advice ids of INDICATORS.md. Rule ids are stable: they are
-// stored with an assessment's explanation and keyed in explanations.yaml, so
-// a text can change without changing what fired. The verbs column says which
+// The rule ids and advice ids of ruleset 2027.1 (INDICATORS-2027.1.md). Rule
+// ids are stable: they are stored with an assessment's explanation and keyed
+// in explanations.yaml, so a text can change without changing what fired. A
+// rule whose meaning changes gets a new id; a removed id stays reserved
+// (RetiredRuleIDs) and is never used again, so a stored explanation always
+// means what it meant when it was made. The verbs column says which
 // arguments the text takes, in order (d: a whole number, s: a name); New
 // refuses an explanation text whose verbs differ.
 
@@ -13,6 +16,7 @@ const (
 	rPopChildAge ruleID = iota
 	rPopChildMinor
 	rPopChildMinorOverAge
+	rPopChildPossiblyMinor
 	rPopAdultAge
 	rPopAdultAgeUnknown
 
@@ -30,43 +34,61 @@ const (
 	rMeansNotRequired
 	rPurposePositive
 	rPurposeIndicated
+	rPurposeContextOnly
 	rPurposeAbsent
 
-	rSmugglingIndicatorsPresent
 	rSmugglingNotMet
 
 	rLikelyMeansAndPurpose
 	rLikelyChildPurpose
 	rLikelyOrganRemoval
-	rPossibleMeansPositive
+	rLikelyChildSexualServices
 	rPossibleMeansAndPurposeIndicated
 	rPossibleChildPurposeIndicated
-	rPossibleStrongMeansIndicator
+	rPossibleSexualEarningsTaken
+	rPossibleOrganRemovalForm
+	rMeansOnlyMeansPositive
+	rMeansOnlyStrongMeansIndicator
+	rMeansOnlyNewForm
 	rOutcomeSmuggling
+	rOutcomeSmugglingIndicatorsPresent
 	rOutcomeSeriousDisadvantage
 	rOutcomeLabourViolation
+	rOutcomeExploitationIndicated
 	rOutcomeNoIndication
 
 	rAdviceAcuteDanger
-	rAdviceTrafficking
-	rAdviceChild
-	rAdviceNonPunishmentForm
+	rAdviceCareCoordinatorTrafficking
+	rAdviceCareCoordinatorConsult
+	rAdvicePoliceLikely
+	rAdvicePolicePossible
+	rAdviceRegisterNational
+	rAdviceVeiligThuisChild
+	rAdviceVeiligThuisIllegalAdoption
+	rAdviceVeiligThuisAdultForcedMarriage
+	rAdviceVeiligThuisAdultMeansOnly
+	rAdviceLKHA
+	rAdviceReportCrime
+	rAdviceNonPunishmentTrafficking
 	rAdviceNonPunishmentIndicator
-	rAdviceLabourForm
-	rAdviceLabourOutcome
-	rAdviceSmuggling
+	rAdviceLabourContext
+	rAdviceFairworkLabourForm
+	rAdviceSexWorkCheck
+	rAdviceSmugglingSupport
 	rAdviceNoIndication
+	rAdviceConsultSmugglingIndicators
 
 	numRules
 )
 
 // ruleTable holds each rule's stable id and the verbs of its text.
 var ruleTable = [numRules]struct{ id, verbs string }{
-	rPopChildAge:          {"population.child.age", "d"},
-	rPopChildMinor:        {"population.child.minor", ""},
-	rPopChildMinorOverAge: {"population.child.minor_over_age", "d"},
-	rPopAdultAge:          {"population.adult.age", "d"},
-	rPopAdultAgeUnknown:   {"population.adult.age_unknown", ""},
+	rPopChildAge:           {"population.child.age", "d"},
+	rPopChildMinor:         {"population.child.minor", ""},
+	rPopChildMinorOverAge:  {"population.child.minor_over_age", "d"},
+	rPopChildPossiblyMinor: {"population.child.possibly_minor", ""},
+	rPopAdultAge:           {"population.adult.age", "d"},
+	rPopAdultAgeUnknown:    {"population.adult.age_unknown", ""},
 
 	rDimTwoStrong:        {"dimension.positive.two_strong", "sddd"},
 	rDimStrongAndOther:   {"dimension.positive.strong_and_other", "sddd"},
@@ -74,40 +96,77 @@ var ruleTable = [numRules]struct{ id, verbs string }{
 	rDimTwoMediumOneWeak: {"dimension.positive.two_medium_one_weak", "sddd"},
 	rDimNotPositive:      {"dimension.not_positive", "sddd"},
 
-	rActReported:      {"element.act.reported", "d"},
-	rActAbsent:        {"element.act.absent", ""},
-	rMeansPositive:    {"element.means.positive", ""},
-	rMeansIndicated:   {"element.means.indicated", ""},
-	rMeansAbsent:      {"element.means.absent", ""},
-	rMeansNotRequired: {"element.means.not_required", ""},
-	rPurposePositive:  {"element.purpose.positive", ""},
-	rPurposeIndicated: {"element.purpose.indicated", ""},
-	rPurposeAbsent:    {"element.purpose.absent", ""},
+	rActReported:        {"element.act.reported", "d"},
+	rActAbsent:          {"element.act.absent", ""},
+	rMeansPositive:      {"element.means.positive", ""},
+	rMeansIndicated:     {"element.means.indicated", ""},
+	rMeansAbsent:        {"element.means.absent", ""},
+	rMeansNotRequired:   {"element.means.not_required", ""},
+	rPurposePositive:    {"element.purpose.positive", ""},
+	rPurposeIndicated:   {"element.purpose.indicated", ""},
+	rPurposeContextOnly: {"element.purpose.context_only", ""},
+	rPurposeAbsent:      {"element.purpose.absent", ""},
 
-	rSmugglingIndicatorsPresent: {"smuggling.indicators_present", ""},
-	rSmugglingNotMet:            {"smuggling.not_met", ""},
+	rSmugglingNotMet: {"smuggling.not_met", ""},
 
-	rLikelyMeansAndPurpose:            {"outcome.trafficking_likely.means_and_purpose", ""},
-	rLikelyChildPurpose:               {"outcome.trafficking_likely.child_purpose", ""},
-	rLikelyOrganRemoval:               {"outcome.trafficking_likely.organ_removal", ""},
-	rPossibleMeansPositive:            {"outcome.trafficking_possible.means_positive", ""},
-	rPossibleMeansAndPurposeIndicated: {"outcome.trafficking_possible.means_and_purpose_indicated", ""},
-	rPossibleChildPurposeIndicated:    {"outcome.trafficking_possible.child_purpose_indicated", ""},
-	rPossibleStrongMeansIndicator:     {"outcome.trafficking_possible.strong_means_indicator", "d"},
-	rOutcomeSmuggling:                 {"outcome.smuggling", ""},
-	rOutcomeSeriousDisadvantage:       {"outcome.serious_disadvantage", ""},
-	rOutcomeLabourViolation:           {"outcome.labour_violation", ""},
-	rOutcomeNoIndication:              {"outcome.no_indication", ""},
+	rLikelyMeansAndPurpose:             {"outcome.trafficking_likely.means_and_purpose", ""},
+	rLikelyChildPurpose:                {"outcome.trafficking_likely.child_purpose", ""},
+	rLikelyOrganRemoval:                {"outcome.trafficking_likely.organ_removal", ""},
+	rLikelyChildSexualServices:         {"outcome.trafficking_likely.child_sexual_services", ""},
+	rPossibleMeansAndPurposeIndicated:  {"outcome.trafficking_possible.means_and_purpose_indicated", ""},
+	rPossibleChildPurposeIndicated:     {"outcome.trafficking_possible.child_purpose_indicated", ""},
+	rPossibleSexualEarningsTaken:       {"outcome.trafficking_possible.sexual_earnings_taken", ""},
+	rPossibleOrganRemovalForm:          {"outcome.trafficking_possible.organ_removal_form", ""},
+	rMeansOnlyMeansPositive:            {"outcome.means_only.means_positive", ""},
+	rMeansOnlyStrongMeansIndicator:     {"outcome.means_only.strong_means_indicator", "d"},
+	rMeansOnlyNewForm:                  {"outcome.means_only.new_form", ""},
+	rOutcomeSmuggling:                  {"outcome.smuggling", ""},
+	rOutcomeSmugglingIndicatorsPresent: {"outcome.smuggling.indicators_present", ""},
+	rOutcomeSeriousDisadvantage:        {"outcome.serious_disadvantage.labour", ""},
+	rOutcomeLabourViolation:            {"outcome.labour_violation.labour", ""},
+	rOutcomeExploitationIndicated:      {"outcome.exploitation_indicated", ""},
+	rOutcomeNoIndication:               {"outcome.no_indication", ""},
 
-	rAdviceAcuteDanger:            {"advice.acute_danger", ""},
-	rAdviceTrafficking:            {"advice.trafficking", ""},
-	rAdviceChild:                  {"advice.child", ""},
-	rAdviceNonPunishmentForm:      {"advice.non_punishment.form", ""},
-	rAdviceNonPunishmentIndicator: {"advice.non_punishment.indicator", ""},
-	rAdviceLabourForm:             {"advice.labour.form", ""},
-	rAdviceLabourOutcome:          {"advice.labour.outcome", ""},
-	rAdviceSmuggling:              {"advice.smuggling", ""},
-	rAdviceNoIndication:           {"advice.no_indication", ""},
+	rAdviceAcuteDanger:                    {"advice.acute_danger", ""},
+	rAdviceCareCoordinatorTrafficking:     {"advice.care_coordinator.trafficking", ""},
+	rAdviceCareCoordinatorConsult:         {"advice.care_coordinator.consult", ""},
+	rAdvicePoliceLikely:                   {"advice.police.likely", ""},
+	rAdvicePolicePossible:                 {"advice.police.possible", ""},
+	rAdviceRegisterNational:               {"advice.register_national.likely", ""},
+	rAdviceVeiligThuisChild:               {"advice.veilig_thuis.child", ""},
+	rAdviceVeiligThuisIllegalAdoption:     {"advice.veilig_thuis.illegal_adoption", ""},
+	rAdviceVeiligThuisAdultForcedMarriage: {"advice.veilig_thuis_adult.forced_marriage", ""},
+	rAdviceVeiligThuisAdultMeansOnly:      {"advice.veilig_thuis_adult.means_only", ""},
+	rAdviceLKHA:                           {"advice.lkha.forced_marriage", ""},
+	rAdviceReportCrime:                    {"advice.report_crime", ""},
+	rAdviceNonPunishmentTrafficking:       {"advice.non_punishment.trafficking", ""},
+	rAdviceNonPunishmentIndicator:         {"advice.non_punishment.indicator", ""},
+	rAdviceLabourContext:                  {"advice.labour.context", ""},
+	rAdviceFairworkLabourForm:             {"advice.fairwork.labour_form", ""},
+	rAdviceSexWorkCheck:                   {"advice.sex_work_check", ""},
+	rAdviceSmugglingSupport:               {"advice.smuggling.support", ""},
+	rAdviceNoIndication:                   {"advice.no_indication", ""},
+	rAdviceConsultSmugglingIndicators:     {"advice.consult.smuggling_indicators", ""},
+}
+
+// RetiredRuleIDs are the rule ids of earlier rulesets that ruleset 2027.1
+// removed or whose meaning it changed. They stay reserved: no rule of a
+// later ruleset may take one of them (stored explanations keep using them
+// with their old meaning), and explanations.yaml holds no text for them (a
+// stored assessment keeps the texts it was made with).
+var RetiredRuleIDs = []string{
+	// 2026.1
+	"smuggling.indicators_present",                        // "smuggling facts, but indicators present: not the smuggling outcome"
+	"outcome.trafficking_possible.means_positive",         // means positive alone was "possible"
+	"outcome.trafficking_possible.strong_means_indicator", // one strong means indicator alone was "possible"
+	"outcome.serious_disadvantage",                        // without the labour context
+	"outcome.labour_violation",                            // without the labour context
+	"advice.trafficking",                                  // outcomes 1–2: care coordinator, police and registration together
+	"advice.child",                                        // outcomes 1–2 and a child: Veilig Thuis
+	"advice.non_punishment.form",                          // outcomes 1–2 and form criminal only
+	"advice.labour.form",                                  // outcomes 1–2 and form labour: NLA and FairWork
+	"advice.labour.outcome",                               // outcomes 4–5: NLA and FairWork
+	"advice.smuggling",                                    // smuggling: police and stay alert
 }
 
 // RuleIDs returns every rule id the engine can report, in the order reasons
@@ -131,12 +190,17 @@ const (
 	aInformPolice
 	aRegisterNational
 	aContactVeiligThuis
+	aContactVeiligThuisAdult
+	aContactLKHA
+	aReportCrime
 	aNonPunishment
 	aContactLabourInspectorate
 	aReferFairwork
+	aSexWorkCheck
+	aSmugglingSupport
 	aStayAlert
 	aConsultCareCoordinator
-	aEstablishAge // optional: given only when the catalogue holds it
+	aEstablishAge
 
 	numAdvice
 )
@@ -148,26 +212,50 @@ var adviceTable = [numAdvice]string{
 	aInformPolice:              "inform_police",
 	aRegisterNational:          "register_national",
 	aContactVeiligThuis:        "contact_veilig_thuis",
+	aContactVeiligThuisAdult:   "contact_veilig_thuis_adult",
+	aContactLKHA:               "contact_lkha",
+	aReportCrime:               "report_crime",
 	aNonPunishment:             "non_punishment",
 	aContactLabourInspectorate: "contact_labour_inspectorate",
 	aReferFairwork:             "refer_fairwork",
+	aSexWorkCheck:              "sex_work_check",
+	aSmugglingSupport:          "smuggling_support",
 	aStayAlert:                 "stay_alert",
 	aConsultCareCoordinator:    "consult_care_coordinator",
 	aEstablishAge:              "establish_age",
 }
 
-// optionalAdvice may be missing from the catalogue.
-const optionalAdvice = aEstablishAge
-
 // AdviceOrder returns the advice ids in the fixed order the engine gives them.
 func AdviceOrder() []string { return append([]string(nil), adviceTable[:]...) }
 
-// Ids the rule names.
+// Ids the rule names (INDICATORS-2027.1.md). The sets LABOUR, ALSO_PURPOSE
+// and CRIME are flags in the catalogue; WEAK_ADULT is derived from it (the
+// exploitation indicators whose adult strength is W); NEW_FORMS and the two
+// non-punishment sets are the rule's own.
 const (
 	indicatorOrganRemoval           = "exploitation.organ_removal"
 	indicatorForcedCriminalActivity = "exploitation.forced_criminal_activity"
-	formCriminal                    = "criminal"
-	formLabour                      = "labour"
+	indicatorSexualServices         = "exploitation.sexual_services"
+	indicatorEarningsTaken          = "exploitation.earnings_taken"
+
+	formSexual          = "sexual"
+	formLabour          = "labour"
+	formCriminal        = "criminal"
+	formOrganRemoval    = "organ_removal"
+	formForcedMarriage  = "forced_marriage"
+	formIllegalAdoption = "illegal_adoption"
+	formSurrogacy       = "surrogacy"
+	formOther           = "other"
+)
+
+var (
+	// newForms (NEW_FORMS): coercion is the offence; the route is Veilig
+	// Thuis and the LKHA.
+	newForms = []string{formForcedMarriage, formIllegalAdoption, formSurrogacy}
+	// nonPunishmentForms and nonPunishmentIndicators: with outcome 1 or 2,
+	// any of these forms or indicators advises non_punishment.
+	nonPunishmentForms      = []string{formSexual, formLabour, formCriminal, formOther}
+	nonPunishmentIndicators = []string{indicatorForcedCriminalActivity, "deception.documents", "exploitation.forced_begging"}
 )
 
 // Limits of the input.
@@ -177,9 +265,9 @@ const (
 	MaxInputLen = 64 << 10 // bytes of JSON input DecodeInput reads
 )
 
-// positiveRule returns the first combination of INDICATORS.md that the counts
-// of a dimension meet (two strong; one strong and one medium or weak; three
-// medium; two medium and one weak), or rDimNotPositive.
+// positiveRule returns the first combination of the dimension rule that the
+// counts of a dimension meet (two strong; one strong and one medium or weak;
+// three medium; two medium and one weak), or rDimNotPositive.
 func positiveRule(s, m, w int) ruleID {
 	switch {
 	case s >= 2:
