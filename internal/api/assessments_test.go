@@ -20,8 +20,9 @@ func adviceIDs(r assess.Result) []string {
 	return out
 }
 
-// TestAssessments: the expectations are worked out by hand from the rule of
-// INDICATORS.md (not copied from the engine), so a wrong engine fails here.
+// TestAssessments: the expectations are worked out by hand from ruleset
+// 2027.1 (INDICATORS-2027.1.md, not copied from the engine), so a wrong
+// engine fails here.
 func TestAssessments(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		const path = "/api/v1/assessments"
@@ -37,52 +38,59 @@ func TestAssessments(t *testing.T) {
 		}{{
 			// Adult, labour: exploitation S (excessive hours) + M (low pay) is
 			// positive; coercion.documents (S) and deception.wages (M) make the
-			// means indicated but no means dimension positive ⇒ rule 2 (means
-			// and purpose indicated; a strong means indicator). Labour form ⇒
-			// the Labour Authority and FairWork after the trafficking advice.
+			// means indicated but no means dimension positive ⇒ rank 2 (means
+			// and purpose indicated). Forms exactly {labour} ⇒ no police (the
+			// Labour Authority investigates) and no registration (likely
+			// only); labour is a non-punishment form; the labour context ⇒
+			// the Labour Authority and FairWork.
 			name: "adult labour",
 			body: `{"age": 34, "forms": ["labour"], "indicators": ["deception.wages", "exploitation.excessive_hours",
 				"exploitation.low_or_no_pay", "coercion.documents"], "acts": ["recruit", "harbour"]}`,
 			outcome: assess.TraffickingPossible, pop: assess.Adult,
 			elements: assess.Elements{Act: assess.Reported, Means: assess.Indicated, Purpose: assess.Positive},
-			advice:   []string{"contact_care_coordinator", "inform_police", "register_national", "contact_labour_inspectorate", "refer_fairwork"},
+			advice:   []string{"contact_care_coordinator", "non_punishment", "contact_labour_inspectorate", "refer_fairwork"},
 		}, {
 			// A 15-year-old, sexual: sexual_services is S for a child, and
 			// hazardous_work (M) is raised to S for a child under the form
 			// sexual: two strong ⇒ exploitation positive; child and purpose
 			// positive ⇒ rule 1 without any means. Acute danger puts call_112
-			// first; a child adds Veilig Thuis.
+			// first; a child adds Veilig Thuis; form sexual, non-punishment.
 			name:    "child sexual, acute danger",
 			body:    `{"age": 15, "forms": ["sexual"], "indicators": ["exploitation.sexual_services", "exploitation.hazardous_work"], "acuteDanger": true}`,
 			outcome: assess.TraffickingLikely, pop: assess.Child,
 			elements: assess.Elements{Act: assess.Absent, Means: assess.NotRequired, Purpose: assess.Positive},
-			advice:   []string{"call_112", "contact_care_coordinator", "inform_police", "register_national", "contact_veilig_thuis"},
+			advice:   []string{"call_112", "contact_care_coordinator", "inform_police", "register_national", "contact_veilig_thuis", "non_punishment"},
 		}, {
 			// The same observations for an adult: sexual_services W,
 			// hazardous_work M (the override is for children) ⇒ exploitation
-			// indicated, not positive; no means ⇒ rule 5, slecht werkgeverschap.
+			// indicated (hazardous_work is outside WEAK_ADULT), not positive;
+			// no means; form sexual ⇒ no labour context ⇒ rank 7,
+			// exploitation indicated: consult the care coordinator, and the
+			// sex-work check.
 			name:    "adult, same observations",
 			body:    `{"age": 34, "forms": ["sexual"], "indicators": ["exploitation.sexual_services", "exploitation.hazardous_work"]}`,
-			outcome: assess.LabourViolation, pop: assess.Adult,
+			outcome: assess.ExploitationIndicated, pop: assess.Adult,
 			elements: assess.Elements{Act: assess.Absent, Means: assess.Absent, Purpose: assess.Indicated},
-			advice:   []string{"contact_labour_inspectorate", "refer_fairwork"},
+			advice:   []string{"contact_care_coordinator", "sex_work_check"},
 		}, {
 			// A minor without age, one strong exploitation indicator: one strong
 			// alone does not make a dimension positive, so purpose is only
-			// indicated ⇒ rule 2 (child and purpose indicated). Criminal form
-			// and forced criminal activity ⇒ non-punishment.
+			// indicated ⇒ rank 2 (child and purpose indicated), no
+			// registration. Criminal form and forced criminal activity ⇒
+			// non-punishment.
 			name:    "minor, one strong indicator",
 			body:    `{"minor": true, "forms": ["criminal"], "indicators": ["exploitation.forced_criminal_activity"]}`,
 			outcome: assess.TraffickingPossible, pop: assess.Child,
 			elements: assess.Elements{Act: assess.Absent, Means: assess.NotRequired, Purpose: assess.Indicated},
-			advice:   []string{"contact_care_coordinator", "inform_police", "register_national", "contact_veilig_thuis", "non_punishment"},
+			advice:   []string{"contact_care_coordinator", "inform_police", "contact_veilig_thuis", "non_punishment"},
 		}, {
-			// Facilitated, paid for and consented to, no indicator ⇒ smuggling.
+			// Facilitated, paid for and consented to, no indicator ⇒ smuggling:
+			// support for the person, not the police.
 			name:    "smuggling",
 			body:    `{"age": 28, "smuggling": {"borderCrossingFacilitated": true, "paid": true, "consented": true}, "acts": ["transport"]}`,
 			outcome: assess.Smuggled, pop: assess.Adult,
 			elements: assess.Elements{Act: assess.Reported, Means: assess.Absent, Purpose: assess.Absent},
-			advice:   []string{"inform_police", "stay_alert"},
+			advice:   []string{"smuggling_support", "stay_alert"},
 		}, {
 			// Nothing observed; null counts as absent.
 			name:    "nothing",
@@ -281,7 +289,7 @@ func TestAssessmentSchema(t *testing.T) {
 		"IndicatorId": ids(len(c.Indicators), func(i int) string { return c.Indicators[i].ID }),
 		"DimensionId": ids(len(c.Dimensions), func(i int) string { return c.Dimensions[i].ID }),
 		"AdviceId":    assess.AdviceOrder(),
-		"RuleId":      assess.RuleIDs(),
+		"RuleId":      slices.Concat(assess.RuleIDs(), assess.RetiredRuleIDs), // retired ids: in assessments stored under 2026.1
 		"Act":         assess.Acts,
 		"Outcome":     outcomes,
 		"Population":  {string(assess.Adult), string(assess.Child)},

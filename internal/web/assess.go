@@ -35,6 +35,7 @@ import (
 const (
 	fAge         = "age"
 	fMinor       = "minor"
+	fPossiblyMin = "possiblyMinor"
 	fForms       = "forms"
 	fDepartment  = "department"
 	fSignals     = "signals"
@@ -48,7 +49,7 @@ const (
 
 // assessLabels are the labels of the fields in the error summary.
 var assessLabels = map[string]string{
-	fAge: "web.assess.label.age", fMinor: "web.assess.label.minor", fForms: "web.assess.label.forms",
+	fAge: "web.assess.label.age", fMinor: "web.assess.label.minor", fPossiblyMin: "web.assess.label.possibly_minor", fForms: "web.assess.label.forms",
 	fDepartment: "web.assess.label.department", fSignals: "web.assess.label.signals", fIndicators: "web.assess.label.indicators",
 	fActs: "web.assess.label.acts", fFacilitated: "web.assess.smuggling", fPaid: "web.assess.smuggling", fConsented: "web.assess.smuggling",
 	fAcuteDanger: "web.assess.acute",
@@ -220,6 +221,7 @@ func (s *Server) assessInput(v url.Values) (in assess.Input, origin []string, pr
 		}
 	}
 	in.Minor = v.Get(fMinor) == "1"
+	in.PossiblyMinor = v.Get(fPossiblyMin) == "1"
 	in.AcuteDanger = v.Get(fAcuteDanger) == "1"
 	in.Forms = slices.Clone(v[fForms])
 	in.Acts = slices.Clone(v[fActs])

@@ -136,7 +136,7 @@ func TestAssessPages(t *testing.T) {
 		for _, mm := range regexp.MustCompile(`<li class="utrecht-ordered-list__item" data-outcome="([^"]+)"`).FindAllStringSubmatch(m.body, -1) {
 			ladder = append(ladder, mm[1])
 		}
-		if want := "trafficking_likely trafficking_possible smuggling serious_disadvantage labour_violation no_indication"; strings.Join(ladder, " ") != want {
+		if want := "trafficking_likely trafficking_possible means_only smuggling serious_disadvantage labour_violation exploitation_indicated no_indication"; strings.Join(ladder, " ") != want {
 			t.Errorf("ladder %v, want %s", ladder, want)
 		}
 		for _, a := range cat.Advice {
@@ -174,7 +174,8 @@ func TestAssessPages(t *testing.T) {
 }
 
 // TestAssessOutcomes: ticking on the page gives the outcome of the rule.
-// The expectations are worked out from INDICATORS.md, not from the engine.
+// The expectations are worked out from ruleset 2027.1 (INDICATORS-2027.1.md),
+// not from the engine.
 func TestAssessOutcomes(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *env) {
 		c := e.as(policy.Signaleerder)
@@ -185,24 +186,41 @@ func TestAssessOutcomes(t *testing.T) {
 			want weighed
 		}{{
 			// A minor, two strong exploitation indicators ⇒ exploitation
-			// positive ⇒ rule 1 (child and purpose positive), no means needed.
+			// positive ⇒ rank 1 (child and purpose positive), no means needed.
 			name: "minor, two strong exploitation indicators",
 			form: url.Values{"minor": {"1"}, "indicators": {"exploitation.earnings_taken", "exploitation.excessive_hours"}},
 			want: weighed{outcome: "trafficking_likely", population: "child",
 				elements: map[string]string{"act": "absent", "means": "not_required", "purpose": "positive"},
 				advice:   []string{"contact_care_coordinator", "inform_police", "register_national", "contact_veilig_thuis"}},
 		}, {
+			// Possibly a minor (doubt about age) counts as a child: sexual
+			// services of a minor ⇒ rank 1 without means.
+			name: "possibly a minor, sexual services",
+			form: url.Values{"age": {"19"}, "possiblyMinor": {"1"}, "indicators": {"exploitation.sexual_services"}},
+			want: weighed{outcome: "trafficking_likely", population: "child",
+				elements: map[string]string{"act": "absent", "means": "not_required", "purpose": "indicated"},
+				advice:   []string{"contact_care_coordinator", "inform_police", "register_national", "contact_veilig_thuis"}},
+		}, {
+			// One strong means indicator of an adult, nothing else ⇒ rank 3,
+			// means without exploitation: consult, Veilig Thuis for adults.
+			name: "adult, one strong means indicator",
+			form: url.Values{"age": {"33"}, "indicators": {"coercion.documents"}},
+			want: weighed{outcome: "means_only", population: "adult",
+				elements: map[string]string{"act": "absent", "means": "indicated", "purpose": "absent"},
+				advice:   []string{"contact_care_coordinator", "contact_veilig_thuis_adult"}},
+		}, {
 			// A 16-year-old, one strong exploitation indicator: one strong
 			// alone does not make the dimension positive ⇒ purpose indicated ⇒
-			// rule 2 (child and purpose indicated).
+			// rank 2 (child and purpose indicated), no registration.
 			name: "age 16, one strong exploitation indicator",
 			form: url.Values{"age": {"16"}, "indicators": {"exploitation.earnings_taken"}},
 			want: weighed{outcome: "trafficking_possible", population: "child",
 				elements: map[string]string{"act": "absent", "means": "not_required", "purpose": "indicated"},
-				advice:   []string{"contact_care_coordinator", "inform_police", "register_national", "contact_veilig_thuis"}},
+				advice:   []string{"contact_care_coordinator", "inform_police", "contact_veilig_thuis"}},
 		}, {
-			// An adult, exploitation positive (S + M), nothing of the means ⇒
-			// rule 4, ernstige benadeling.
+			// An adult, exploitation positive (S + M), both working conditions
+			// (labour context), nothing of the means ⇒ rank 5, serious
+			// abuses at work.
 			name: "adult, exploitation only",
 			form: url.Values{"age": {"41"}, "indicators": {"exploitation.excessive_hours", "exploitation.low_or_no_pay"}, "acts": {"recruit"}},
 			want: weighed{outcome: "serious_disadvantage", population: "adult",
@@ -210,7 +228,7 @@ func TestAssessOutcomes(t *testing.T) {
 				advice:   []string{"contact_labour_inspectorate", "refer_fairwork"}},
 		}, {
 			// An adult with coercion (documents S + violence S: positive) and
-			// exploitation positive ⇒ rule 1; acute danger ⇒ 112 first; the
+			// exploitation positive ⇒ rank 1; acute danger ⇒ 112 first; the
 			// criminal form ⇒ non-punishment.
 			name: "adult, means and purpose, acute danger",
 			form: url.Values{"age": {"25"}, "forms": {"criminal"}, "acuteDanger": {"1"},
@@ -219,12 +237,12 @@ func TestAssessOutcomes(t *testing.T) {
 				elements: map[string]string{"act": "absent", "means": "positive", "purpose": "positive"},
 				advice:   []string{"call_112", "contact_care_coordinator", "inform_police", "register_national", "non_punishment"}},
 		}, {
-			// Smuggling: all three marks, nothing else.
+			// Smuggling: all three marks, nothing else: support, stay alert.
 			name: "smuggling",
 			form: url.Values{"age": {"30"}, "smugglingFacilitated": {"1"}, "smugglingPaid": {"1"}, "smugglingConsented": {"1"}},
 			want: weighed{outcome: "smuggling", population: "adult",
 				elements: map[string]string{"act": "absent", "means": "absent", "purpose": "absent"},
-				advice:   []string{"inform_police", "stay_alert"}},
+				advice:   []string{"smuggling_support", "stay_alert"}},
 		}} {
 			t.Run(tc.name, func(t *testing.T) {
 				for _, path := range []string{"/signalen-wegen", "/signalen-wegen/uitkomst"} {
