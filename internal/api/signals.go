@@ -38,6 +38,8 @@ type signalAssessJSON struct {
 	Acts        []string          `json:"acts"`
 	Smuggling   *assess.Smuggling `json:"smuggling"`
 	AcuteDanger bool              `json:"acuteDanger"`
+	// PossiblyMinor: doubt whether a person is a minor (ruleset 2027.1).
+	PossiblyMinor bool `json:"possiblyMinor"`
 }
 
 // input maps the body onto the service's input. Acute danger is set when
@@ -49,6 +51,7 @@ func (b signalCreateJSON) input() signal.Input {
 	if a := b.Assessment; a != nil {
 		in.Forms, in.Indicators, in.Acts, in.Smuggling = a.Forms, a.Indicators, a.Acts, a.Smuggling
 		in.AcuteDanger = in.AcuteDanger || a.AcuteDanger
+		in.PossiblyMinor = a.PossiblyMinor
 	}
 	return in
 }

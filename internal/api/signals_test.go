@@ -308,6 +308,9 @@ func TestSignalCreateInvalid(t *testing.T) {
 				b["frontlineSignals"] = []string{"nope"}
 				b["department"] = "nope"
 			}), "", 400, []string{"assessment.forms[0]", "assessment.indicators[1]", "department", "frontlineSignals[0]"}},
+			{"possiblyMinor of the wrong type", with(func(b map[string]any) {
+				b["assessment"] = map[string]any{"possiblyMinor": "misschien", "indicators": []string{"coercion.violence"}}
+			}), "", 400, []string{"assessment.possiblyMinor:api.field.type"}},
 			{"future date", with(func(b map[string]any) { b["observedOn"] = future }), "", 400, []string{"observedOn:signal.observed_on.future"}},
 			{"narrative too long", with(func(b map[string]any) { b["narrative"] = strings.Repeat("x", 10001) }), "", 400, []string{"narrative:field.too_long"}},
 			{"body too large", with(func(b map[string]any) { b["narrative"] = strings.Repeat("x", 300<<10) }), "", 413, nil},

@@ -45,7 +45,7 @@ func assessFlow(t *testing.T, ctx context.Context, base string, do func(string, 
 		chromedp.Click(chromedp.CSS(`details[data-dimension="exploitation"] > summary`)),
 		chromedp.WaitVisible(chromedp.CSS(`input[value="exploitation.earnings_taken"]`)))
 	outcomeIs("a minor, nothing ticked", "no_indication")
-	// INDICATORS.md: for a child one strong exploitation indicator makes the
+	// Ruleset 2027.1: for a child one strong exploitation indicator makes the
 	// purpose indicated (possible); a second strong one makes it positive
 	// (likely), with no means needed.
 	do("tick one strong exploitation indicator", chromedp.Click(chromedp.CSS(`input[value="exploitation.earnings_taken"]`)))
@@ -55,6 +55,13 @@ func assessFlow(t *testing.T, ctx context.Context, base string, do func(string, 
 	if v := attr(`#uitkomst [data-element="means"]`, "data-state"); v != "not_required" {
 		t.Errorf("means %q, want not_required for a minor", v)
 	}
+	// The same for an adult: exploitation outside a labour context, no means
+	// (earnings taken is no working condition); doubt about age counts as a
+	// child again.
+	do("untick minor", chromedp.Click(chromedp.CSS(`#field-minor`)))
+	outcomeIs("an adult, two strong", "exploitation_indicated")
+	do("tick possibly a minor", chromedp.Click(chromedp.CSS(`#field-possiblyMinor`)))
+	outcomeIs("possibly a minor, two strong", "trafficking_likely")
 
 	// Acute danger: 112 at the top of the result at once.
 	do("tick acute danger", chromedp.Click(chromedp.CSS(`#field-acuteDanger`)))

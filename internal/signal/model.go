@@ -102,8 +102,11 @@ type Input struct {
 	Acts        []string          `json:"acts"`        // acts of the legal definition, if known
 	Smuggling   *assess.Smuggling `json:"smuggling"`   // a facilitated border crossing, if any
 	RiskFactors []string          `json:"riskFactors"` // risk factor ids (never counted)
-	Narrative   string            `json:"narrative"`
-	AcuteDanger bool              `json:"acuteDanger"`
+	// PossiblyMinor: there is doubt whether a person is a minor; doubt
+	// counts as a child (ruleset 2027.1, directive 2011/36/EU art. 13(2)).
+	PossiblyMinor bool   `json:"possiblyMinor"`
+	Narrative     string `json:"narrative"`
+	AcuteDanger   bool   `json:"acuteDanger"`
 	// Consultation: "ik twijfel", a signal without any personal data (see
 	// validate for exactly what that excludes).
 	Consultation bool `json:"consultation"`
@@ -162,15 +165,17 @@ type Signal struct {
 	CameToLight    string   `json:"cameToLight,omitempty"`
 	Persons        []Person `json:"persons"`
 
-	Forms        []string          `json:"forms"`
-	Signals      []string          `json:"signals"`
-	Indicators   []string          `json:"indicators"`
-	Acts         []string          `json:"acts"`
-	Smuggling    *assess.Smuggling `json:"smuggling,omitempty"`
-	RiskFactors  []string          `json:"riskFactors"`
-	Narrative    string            `json:"narrative,omitempty"`
-	AcuteDanger  bool              `json:"acuteDanger"`
-	Consultation bool              `json:"consultation"`
+	Forms       []string          `json:"forms"`
+	Signals     []string          `json:"signals"`
+	Indicators  []string          `json:"indicators"`
+	Acts        []string          `json:"acts"`
+	Smuggling   *assess.Smuggling `json:"smuggling,omitempty"`
+	RiskFactors []string          `json:"riskFactors"`
+	// PossiblyMinor: doubt whether a person is a minor (counted as a child).
+	PossiblyMinor bool   `json:"possiblyMinor"`
+	Narrative     string `json:"narrative,omitempty"`
+	AcuteDanger   bool   `json:"acuteDanger"`
+	Consultation  bool   `json:"consultation"`
 
 	// AssessmentInput is what the engine was given (derived from the signal).
 	AssessmentInput assess.Input  `json:"assessmentInput"`

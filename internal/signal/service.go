@@ -54,6 +54,8 @@ type observations struct {
 	Acts        []string          `json:"acts"`
 	Smuggling   *assess.Smuggling `json:"smuggling,omitempty"`
 	RiskFactors []string          `json:"riskFactors"`
+	// PossiblyMinor: doubt whether a person is a minor (ruleset 2027.1).
+	PossiblyMinor bool `json:"possiblyMinor,omitempty"`
 }
 
 // aad binds a sealed value to its table, column and row.
@@ -121,7 +123,7 @@ func (s *Service) Create(ctx context.Context, actor policy.Subject, in Input) (S
 			ReporterID: actor.UserID, ReporterOrgID: actor.OrgID, MunicipalityID: in.MunicipalityID, RegionID: regionID,
 			Department: in.Department, ObservedOn: in.ObservedOn, Place: in.Place, CameToLight: in.CameToLight,
 			Forms: uniq(in.Forms), Signals: uniq(in.Signals), Indicators: uniq(in.Indicators), Acts: uniq(in.Acts),
-			Smuggling: in.Smuggling, RiskFactors: uniq(in.RiskFactors), Narrative: in.Narrative,
+			Smuggling: in.Smuggling, RiskFactors: uniq(in.RiskFactors), PossiblyMinor: in.PossiblyMinor, Narrative: in.Narrative,
 			AcuteDanger: in.AcuteDanger, Consultation: in.Consultation,
 			AssessmentInput: ain, Assessment: res, Ruleset: res.Ruleset,
 			CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1,
@@ -233,7 +235,7 @@ func (s *Service) insert(ctx context.Context, tx *store.Tx, sig *Signal) error {
 		return err
 	}
 	obs, err := json.Marshal(observations{Signals: sig.Signals, Indicators: sig.Indicators, Acts: sig.Acts,
-		Smuggling: sig.Smuggling, RiskFactors: sig.RiskFactors})
+		Smuggling: sig.Smuggling, RiskFactors: sig.RiskFactors, PossiblyMinor: sig.PossiblyMinor})
 	if err != nil {
 		return err
 	}
@@ -365,6 +367,7 @@ func (s *Service) load(ctx context.Context, tx *store.Tx, id string) (Signal, er
 		return sig, fmt.Errorf("signal %s observations: %w", id, err)
 	}
 	sig.Signals, sig.Indicators, sig.Acts, sig.Smuggling, sig.RiskFactors = o.Signals, o.Indicators, o.Acts, o.Smuggling, o.RiskFactors
+	sig.PossiblyMinor = o.PossiblyMinor
 	if err := json.Unmarshal([]byte(ain), &sig.AssessmentInput); err != nil {
 		return sig, fmt.Errorf("signal %s assessment input: %w", id, err)
 	}

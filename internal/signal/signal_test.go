@@ -122,6 +122,32 @@ func TestAgeFromPersons(t *testing.T) {
 	})
 }
 
+// TestPossiblyMinor: doubt about age is stored with the signal, given to the
+// engine, and counts as a child (ruleset 2027.1), also with an adult birth
+// year; read back it is still there.
+func TestPossiblyMinor(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		in := input()
+		in.Persons = []signal.PersonInput{{BirthYear: intp(2004)}}
+		in.PossiblyMinor = true
+		s := f.create(t, f.sig, in)
+		if !s.PossiblyMinor || !s.AssessmentInput.PossiblyMinor || s.Assessment.Population != assess.Child {
+			t.Errorf("possiblyMinor %v, engine input %v, population %s", s.PossiblyMinor, s.AssessmentInput.PossiblyMinor, s.Assessment.Population)
+		}
+		got, err := f.svc.Get(f.ctx, f.sig, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.PossiblyMinor || got.Assessment.Population != assess.Child {
+			t.Errorf("read back: possiblyMinor %v, population %s", got.PossiblyMinor, got.Assessment.Population)
+		}
+		in.PossiblyMinor = false
+		if s := f.create(t, f.sig, in); s.PossiblyMinor || s.Assessment.Population != assess.Adult {
+			t.Errorf("without doubt: possiblyMinor %v, population %s", s.PossiblyMinor, s.Assessment.Population)
+		}
+	})
+}
+
 func TestCreateValidation(t *testing.T) {
 	long := strings.Repeat("x", signal.MaxNarrative+1)
 	cases := []struct {

@@ -120,7 +120,10 @@ func validate(v *errs.Validation, cat *content.Catalog, in *Input, now time.Time
 		if _, ok := cat.RiskFactor(id); ok {
 			return assess.KeyIndicatorRiskFactor
 		}
-		if _, ok := cat.Signal(id); ok {
+		if s, ok := cat.Signal(id); ok {
+			if s.Context {
+				return assess.KeyIndicatorContextSignal
+			}
 			return assess.KeyIndicatorSignal
 		}
 		return assess.KeyIndicatorUnknown
@@ -239,10 +242,11 @@ func uniq(list []string) []string {
 // observed that does not parse (then: today).
 func assessmentInput(cat *content.Catalog, in *Input, now time.Time) assess.Input {
 	a := assess.Input{
-		Forms:       uniq(in.Forms),
-		Acts:        uniq(in.Acts),
-		Smuggling:   in.Smuggling,
-		AcuteDanger: in.AcuteDanger,
+		Forms:         uniq(in.Forms),
+		Acts:          uniq(in.Acts),
+		Smuggling:     in.Smuggling,
+		AcuteDanger:   in.AcuteDanger,
+		PossiblyMinor: in.PossiblyMinor,
 	}
 	inds := slices.Clone(in.Indicators)
 	for _, id := range uniq(in.Signals) {

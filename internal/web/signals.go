@@ -132,6 +132,7 @@ func (s *Server) signalInput(v url.Values, persons int) signal.Input {
 		Forms: slices.Clone(v[fForms]), Signals: slices.Clone(v[fSignals]), Indicators: slices.Clone(v[fIndicators]),
 		Acts: slices.Clone(v[fActs]), RiskFactors: slices.Clone(v[fRiskFactors]),
 		AcuteDanger: v.Get(fAcuteDanger) == "1", Consultation: v.Get(fConsultation) == "1",
+		PossiblyMinor: v.Get(fPossiblyMin) == "1",
 	}
 	if facilitated, paid, consented := v.Get(fFacilitated) == "1", v.Get(fPaid) == "1", v.Get(fConsented) == "1"; facilitated || paid || consented {
 		in.Smuggling = &assess.Smuggling{BorderCrossingFacilitated: facilitated, Paid: paid, Consented: consented}
