@@ -67,6 +67,12 @@ var sameResultInputs = []assess.Input{
 	{Forms: []string{"labour", "sexual"},
 		Indicators: []string{"coercion.forced_tasks_or_clients", "vulnerability.dependency", "recruitment_vulnerability.emotional_dependency", "exploitation.sexual_services"}},
 	{Age: ptr(52), Indicators: []string{"exploitation.excessive_hours", "exploitation.earnings_taken"}},
+	// Ruleset 2027.1: doubt about age, means without exploitation, forced
+	// marriage, adult sex work alone.
+	{Age: ptr(19), PossiblyMinor: true, Forms: []string{"sexual"}, Indicators: []string{"exploitation.sexual_services"}},
+	{Age: ptr(34), Indicators: []string{"coercion.violence", "coercion.isolation"}},
+	{Age: ptr(22), Forms: []string{"forced_marriage"}, Indicators: []string{"recruitment_coercion.abduction", "coercion.threats"}},
+	{Age: ptr(24), Forms: []string{"sexual"}, Indicators: []string{"exploitation.sexual_services"}},
 }
 
 // TestSameResultEverywhere: the engine itself, POST /api/v1/assessments and
@@ -232,6 +238,7 @@ func webSurface(t *testing.T, base string) func(*testing.T, assess.Input) outcom
 			}
 		}
 		flag("minor", in.Minor)
+		flag("possiblyMinor", in.PossiblyMinor)
 		flag("acuteDanger", in.AcuteDanger)
 		if s := in.Smuggling; s != nil {
 			flag("smugglingFacilitated", s.BorderCrossingFacilitated)
