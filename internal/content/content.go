@@ -16,6 +16,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -157,6 +158,21 @@ type PartnerType struct {
 	Label       Text   `yaml:"label"`
 	Description Text   `yaml:"description"`
 	Contact     Text   `yaml:"contact"` // how to reach them (public numbers), if national
+	// Checked is the day (YYYY-MM-DD) the contact was last checked against
+	// Sources, the https pages it was checked against. A partner type with a
+	// contact needs both (validate.go); pages show the date beside the contact.
+	Checked string   `yaml:"checked"`
+	Sources []string `yaml:"sources"`
+}
+
+// CheckedOn is Checked as a date (UTC midnight), or the zero time when the
+// partner type has no (valid) check date.
+func (p PartnerType) CheckedOn() time.Time {
+	d, err := time.Parse(time.DateOnly, p.Checked)
+	if err != nil {
+		return time.Time{}
+	}
+	return d
 }
 
 // Theme is one of the five themes of the Kader aanpak mensenhandel.

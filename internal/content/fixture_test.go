@@ -36,7 +36,8 @@ func fixture() *Catalog {
 	}
 	c.RiskFactors = []RiskFactor{{ID: "lvb", Label: t2("lvb"), Help: t2("never a verdict")}}
 	c.PartnerTypes = []PartnerType{
-		{ID: "politie", Label: t2("politie"), Description: t2("police"), Contact: t2("0900-8844")},
+		{ID: "politie", Label: t2("politie"), Description: t2("police"), Contact: t2("0900-8844"),
+			Checked: "2026-12-04", Sources: []string{"https://www.wegwijzermensenhandel.nl/signaleren-van-mensenhandel/melden-van-mensenhandel"}},
 		{ID: "zorgcoordinatie", Label: t2("zorgcoordinatie"), Description: t2("care coordination")},
 	}
 	c.FrontlineSignals = []FrontlineSignal{{

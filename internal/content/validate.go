@@ -2,10 +2,12 @@ package content
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The contract of INDICATORS.md and issue 3 that the content must keep. These
@@ -381,7 +383,49 @@ func (v *validator) partnerTypes() {
 		v.text("partnerTypes", names[i], "label", p.Label)
 		v.text("partnerTypes", names[i], "description", p.Description)
 		v.optionalText("partnerTypes", names[i], "contact", p.Contact)
+		v.checked("partnerTypes", names[i], p)
 	}
+}
+
+// checked: a partner type with a contact says when (checked) and against
+// which pages (sources) the contact was checked; a date is a real date, not
+// after today anywhere on earth, and a source is an https URL with a host.
+// A partner type without a contact may carry both too, but not one alone.
+func (v *validator) checked(section, entry string, p PartnerType) {
+	hasContact := strings.TrimSpace(p.Contact.NL) != "" || strings.TrimSpace(p.Contact.EN) != ""
+	switch {
+	case p.Checked == "" && (hasContact || len(p.Sources) > 0):
+		v.add(section, entry, "checked is missing: the date (YYYY-MM-DD) the contact was checked against its sources")
+	case p.Checked != "":
+		d, err := time.Parse(time.DateOnly, p.Checked)
+		switch {
+		case err != nil:
+			v.add(section, entry, "checked %q is not a date of the form YYYY-MM-DD", p.Checked)
+		case d.After(latestToday()):
+			v.add(section, entry, "checked %s is in the future", p.Checked)
+		}
+	}
+	if len(p.Sources) == 0 && (hasContact || p.Checked != "") {
+		v.add(section, entry, "sources are missing: the https pages the contact was checked against")
+	}
+	seen := map[string]bool{}
+	for i, s := range p.Sources {
+		u, err := url.Parse(s)
+		switch {
+		case err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || strings.TrimSpace(s) != s:
+			v.add(section, entry, "source %d %q is not an https URL", i+1, s)
+		case seen[s]:
+			v.add(section, entry, "source %q is listed twice", s)
+		}
+		seen[s] = true
+	}
+}
+
+// latestToday is today's date where it is latest on earth (UTC+14), so a
+// date checked today anywhere is never "in the future".
+func latestToday() time.Time {
+	y, m, d := time.Now().UTC().Add(14 * time.Hour).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // refs checks a list of references: each must exist in set, none twice.

@@ -139,8 +139,40 @@ func TestValidateReportsEntry(t *testing.T) {
 		}},
 		{"advice partner", func(c *Catalog) { c.Advice[3].Partner = "comensha" },
 			[]string{`data/advice.yaml: advice[register_national]: partner type "comensha" does not exist`}},
-		{"partner contact in one language", func(c *Catalog) { c.PartnerTypes[1].Contact = Text{NL: "0800"} },
-			[]string{`data/partners.yaml: partnerTypes[zorgcoordinatie]: contact.en is empty`}},
+		{"partner contact in one language", func(c *Catalog) {
+			c.PartnerTypes[1].Contact = Text{NL: "0800"}
+			c.PartnerTypes[1].Checked = "2026-12-04"
+			c.PartnerTypes[1].Sources = []string{"https://www.example.nl/contact"}
+		}, []string{`data/partners.yaml: partnerTypes[zorgcoordinatie]: contact.en is empty`}},
+		{"partner contact unchecked", func(c *Catalog) { c.PartnerTypes[0].Checked = ""; c.PartnerTypes[0].Sources = nil }, []string{
+			`data/partners.yaml: partnerTypes[politie]: checked is missing: the date (YYYY-MM-DD) the contact was checked against its sources`,
+			`data/partners.yaml: partnerTypes[politie]: sources are missing: the https pages the contact was checked against`,
+		}},
+		{"partner check date not a date", func(c *Catalog) { c.PartnerTypes[0].Checked = "4-12-2026" },
+			[]string{`data/partners.yaml: partnerTypes[politie]: checked "4-12-2026" is not a date of the form YYYY-MM-DD`}},
+		{"partner check date impossible", func(c *Catalog) { c.PartnerTypes[0].Checked = "2026-02-30" },
+			[]string{`data/partners.yaml: partnerTypes[politie]: checked "2026-02-30" is not a date of the form YYYY-MM-DD`}},
+		{"partner check date in the future", func(c *Catalog) { c.PartnerTypes[0].Checked = "2999-01-01" },
+			[]string{`data/partners.yaml: partnerTypes[politie]: checked 2999-01-01 is in the future`}},
+		{"partner sources not https", func(c *Catalog) {
+			c.PartnerTypes[0].Sources = []string{"http://www.politie.nl/", "www.politie.nl", "https://", "https://www.politie.nl/ ",
+				"https://u:p@www.politie.nl/", "https://www.politie.nl/a", "https://www.politie.nl/a"}
+		}, []string{
+			`data/partners.yaml: partnerTypes[politie]: source 1 "http://www.politie.nl/" is not an https URL`,
+			`data/partners.yaml: partnerTypes[politie]: source 2 "www.politie.nl" is not an https URL`,
+			`data/partners.yaml: partnerTypes[politie]: source 3 "https://" is not an https URL`,
+			`data/partners.yaml: partnerTypes[politie]: source 4 "https://www.politie.nl/ " is not an https URL`,
+			`data/partners.yaml: partnerTypes[politie]: source 5 "https://u:p@www.politie.nl/" is not an https URL`,
+			`data/partners.yaml: partnerTypes[politie]: source "https://www.politie.nl/a" is listed twice`,
+		}},
+		{"partner without contact: date without sources", func(c *Catalog) { c.PartnerTypes[1].Checked = "2026-12-04" },
+			[]string{`data/partners.yaml: partnerTypes[zorgcoordinatie]: sources are missing: the https pages the contact was checked against`}},
+		{"partner without contact: sources without date", func(c *Catalog) { c.PartnerTypes[1].Sources = []string{"https://www.comensha.nl/"} },
+			[]string{`data/partners.yaml: partnerTypes[zorgcoordinatie]: checked is missing: the date (YYYY-MM-DD) the contact was checked against its sources`}},
+		{"partner without contact: checked and dated", func(c *Catalog) {
+			c.PartnerTypes[1].Checked = "2026-12-04"
+			c.PartnerTypes[1].Sources = []string{"https://www.comensha.nl/"}
+		}, nil},
 		{"meta", func(c *Catalog) { c.Meta = Meta{Sources: []Text{{NL: "bron"}}} }, []string{
 			`data/meta.yaml: meta: version is missing`,
 			`data/meta.yaml: meta: ruleset is missing`,

@@ -380,6 +380,18 @@ func tourPages(t *testing.T, ctx context.Context, base string, do func(string, .
 	do("processing log", chromedp.Navigate(base+"/logboek"), chromedp.WaitVisible(chromedp.CSS(`main table`)))
 	check("log")
 	do("who is who", chromedp.Navigate(base+"/wie-is-wie"), chromedp.WaitVisible(chromedp.CSS(`main table`)))
+	// The national helplines, each with the day it was checked and, opened,
+	// the pages it was checked against (CONTENT-REVIEW.md §4).
+	do("the sources of the LKHA's contact",
+		chromedp.Click(chromedp.CSS(`[data-partner-type="lkha"] summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-partner-type="lkha"] details a[href^="https://"]`)))
+	if s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-partner-type="lkha"] [data-checked]`))); err != nil ||
+		strings.TrimSpace(s) != "gecontroleerd op 4 december 2026" {
+		t.Errorf("LKHA check date = %q, %v; want gecontroleerd op 4 december 2026", s, err)
+	}
+	if dt := attr(`[data-partner-type="lkha"] time`, "datetime"); dt != "2026-12-04" {
+		t.Errorf("LKHA <time datetime> = %q, want 2026-12-04", dt)
+	}
 	check("directory")
 	do("not found", chromedp.Navigate(base+"/bestaat-niet"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
 	check("not-found")

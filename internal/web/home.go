@@ -105,6 +105,8 @@ type directoryPage struct {
 	Names   map[string]string
 	// Contacts: whom to call in the viewer's municipality and region (kader.go)
 	Contacts *org.Contacts
+	// Partners: national helplines of chain partners, checked and dated (partners.go)
+	Partners []partnerContact
 	Pager    pager
 }
 
@@ -117,7 +119,7 @@ func (s *Server) directory(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	dp := directoryPage{Names: map[string]string{}}
+	dp := directoryPage{Names: map[string]string{}, Partners: s.partnerContacts(st.lang)}
 	for _, o := range orgs {
 		dp.Names[o.ID] = o.Name
 		if o.Kind == org.Region {
