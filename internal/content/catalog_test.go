@@ -193,37 +193,228 @@ func TestCatalogueMatchesIndicatorsMD(t *testing.T) {
 	}
 }
 
-// TestEverySignalCoverage: every department and every form has frontline
-// signals that name it explicitly, every signal lists its forms and
-// departments (the convention of signals.yaml), and the numbers are logged.
+// TestSignalCoverage: every department and every form has at least one
+// counted frontline signal (a context signal is never counted, so a
+// department with context signals only could not weigh anything), every
+// signal lists its forms and departments (the convention of signals.yaml),
+// and the numbers are logged.
 func TestSignalCoverage(t *testing.T) {
 	c := MustLoad()
 	perForm, perDept := map[string]int{}, map[string]int{}
+	countedForm, countedDept := map[string]int{}, map[string]int{}
+	context := 0
 	for _, s := range c.FrontlineSignals {
 		if len(s.Forms) == 0 || len(s.Departments) == 0 {
 			t.Errorf("signal %s does not list its forms and departments", s.ID)
 		}
+		if s.Context {
+			context++
+		}
 		for _, f := range s.Forms {
 			perForm[f]++
+			if !s.Context {
+				countedForm[f]++
+			}
 		}
 		for _, d := range s.Departments {
 			perDept[d]++
+			if !s.Context {
+				countedDept[d]++
+			}
 		}
 	}
 	for _, f := range c.Forms {
-		if perForm[f.ID] == 0 {
-			t.Errorf("form %s has no frontline signal", f.ID)
+		if countedForm[f.ID] == 0 {
+			t.Errorf("form %s has no counted frontline signal (%d context signals)", f.ID, perForm[f.ID])
 		}
-		t.Logf("form %-17s %2d signals", f.ID, perForm[f.ID])
+		t.Logf("form %-22s %3d signals, %3d counted", f.ID, perForm[f.ID], countedForm[f.ID])
 	}
 	for _, d := range c.Departments {
-		if perDept[d.ID] == 0 {
-			t.Errorf("department %s has no frontline signal", d.ID)
+		if countedDept[d.ID] == 0 {
+			t.Errorf("department %s has no counted frontline signal (%d context signals)", d.ID, perDept[d.ID])
 		}
-		t.Logf("department %-13s %2d signals", d.ID, perDept[d.ID])
+		t.Logf("department %-22s %3d signals, %3d counted", d.ID, perDept[d.ID], countedDept[d.ID])
 	}
-	if n := len(c.FrontlineSignals); n < 40 || n > 60 {
-		t.Errorf("%d frontline signals; the catalogue aims at 40 to 60", n)
+	// The first edition aimed at 40 to 60 signals. The second edition
+	// (content 2026.12.0) holds about 107: the 60 of the first edition (no id
+	// is ever removed, as stored signals refer to them), 11 from splitting
+	// double counts and the review's new sexual and criminal signals, and
+	// 36 department signals of CONTENT-REVIEW.md §3.2, 14 of them context
+	// signals about businesses, premises and registrations (22 context
+	// signals in all, 8 of them first-edition ids). The bound keeps
+	// a mass deletion or an accidental duplication of the file visible; a
+	// worker reads one department's group, not the whole list.
+	n := len(c.FrontlineSignals)
+	if n < 90 || n > 130 {
+		t.Errorf("%d frontline signals; the second edition holds 90 to 130", n)
+	}
+	t.Logf("%d frontline signals, %d of them context signals", n, context)
+}
+
+// firstEdition are the frontline signal ids of the first edition (content
+// 2026.11.0). Stored signals refer to them and re-assessment re-derives the
+// engine's input from them with the current mapping, so none may ever be
+// removed or renamed: a changed observation keeps its id (narrowed, or as a
+// context signal) and a new observation gets a new id.
+var firstEdition = []string{"ander_voert_het_woord", "altijd_bereikbaar", "gebracht_en_gehaald",
+	"afgesloten_of_bewaakt", "identiteitsbewijs_bij_ander", "verhaal_ingestudeerd", "bang_voor_instanties",
+	"dreiging_met_melding", "bedreigd_of_angstig", "verwondingen", "zorgen_om_familie", "kan_niet_weigeren",
+	"geld_afstaan", "bankpas_bij_ander", "uitkering_via_ander", "schuld_bij_werkgever", "schuld_voor_werving",
+	"schulden_op_eigen_naam", "slaapt_op_werkadres", "lange_werkdagen", "weinig_of_geen_loon",
+	"inhoudingen_en_boetes", "geen_contract_of_verzekering", "gevaarlijk_werk", "doorwerken_bij_ziekte",
+	"werk_anders_dan_beloofd", "voorwaarden_anders_dan_afgesproken", "werk_woning_vervoer_via_een",
+	"durft_niet_te_klagen", "inwonend_huishoudelijk_werk", "veel_mensen_op_een_adres", "weet_eigen_adres_niet",
+	"steeds_ander_adres", "papieren_niet_eigen", "seks_tegen_betaling_zonder_vergunning",
+	"ander_regelt_advertenties", "tatoeage_van_een_ander", "minderjarige_seks_in_ruil",
+	"jongere_met_onbekende_volwassenen", "vriend_zet_onder_druk", "online_contact_dringt_aan",
+	"afgeperst_met_beelden", "plotseling_dure_spullen", "oudere_vriend_of_nieuwe_vrienden", "verzuim_van_school",
+	"vertrek_naar_buitenland", "loopt_vaak_weg", "klusjes_in_opdracht", "schuld_afwerken",
+	"bankrekening_uitgeleend", "aangetroffen_in_kwekerij_of_lab", "bedelen_onder_toezicht",
+	"huwelijk_lijkt_niet_vrij", "onder_druk_om_te_trouwen", "kind_afstaan_onder_druk",
+	"erkenning_of_aangifte_met_vragen", "draagmoeder_niet_vrij", "vergoeding_draagmoeder_naar_ander",
+	"orgaan_afgestaan_onder_druk", "gevraagd_orgaan_te_verkopen"}
+
+// TestSignalIDsAreNeverRemoved: every signal id of the first edition is still
+// in the catalogue.
+func TestSignalIDsAreNeverRemoved(t *testing.T) {
+	c := MustLoad()
+	if len(firstEdition) != 60 {
+		t.Fatalf("the first edition had 60 signals, the list has %d", len(firstEdition))
+	}
+	for _, id := range firstEdition {
+		if _, ok := c.Signal(id); !ok {
+			t.Errorf("signal %s of the first edition is gone: stored signals refer to it (keep the id, as a context signal if need be)", id)
+		}
+	}
+}
+
+// oneFact are the pairs of indicators that CONTENT-REVIEW.md §3.1 found one
+// frontline tick counting twice for one fact. No signal may map both.
+var oneFact = [][2]string{
+	{"coercion.under_strong_influence", "coercion.isolation"},                  // altijd_bereikbaar
+	{"coercion.threats", "coercion.shame"},                                     // afgeperst_met_beelden (sextortion)
+	{"deception.wages", "deception.conditions"},                                // voorwaarden_anders_dan_afgesproken
+	{"exploitation.labour_law_violation", "exploitation.no_social_protection"}, // geen_contract_of_verzekering
+	{"exploitation.hazardous_work", "exploitation.bad_working_conditions"},     // gevaarlijk_werk
+	{"exploitation.excessive_hours", "exploitation.low_or_no_pay"},             // inwonend_huishoudelijk_werk
+}
+
+// TestNoSignalCountsOneFactTwice: no frontline signal maps two indicators
+// that the review calls one fact.
+func TestNoSignalCountsOneFactTwice(t *testing.T) {
+	c := MustLoad()
+	for _, s := range c.FrontlineSignals {
+		for _, p := range oneFact {
+			if slices.Contains(s.Indicators, p[0]) && slices.Contains(s.Indicators, p[1]) {
+				t.Errorf("signal %s maps both %s and %s: one fact counted twice (CONTENT-REVIEW.md §3.1)", s.ID, p[0], p[1])
+			}
+		}
+	}
+}
+
+// TestReviewMappings is the regression table of CONTENT-REVIEW.md §3.1: each
+// signal the review found too strong, too weak or wrong now maps as the
+// review proposes (nil: a context signal, never counted), and each split
+// has its second half under a new id.
+func TestReviewMappings(t *testing.T) {
+	c := MustLoad()
+	tests := []struct {
+		signal string
+		want   []string // nil: context signal
+		why    string
+	}{
+		// Double counts, now one indicator per fact.
+		{"altijd_bereikbaar", []string{"coercion.isolation"}, "one fact (surveillance), was also under_strong_influence"},
+		{"afgeperst_met_beelden", []string{"coercion.shame"}, "sextortion threatens exposure; threats counted it twice"},
+		{"voorwaarden_anders_dan_afgesproken", []string{"deception.conditions"}, "split: the conditions half"},
+		{"loon_anders_dan_afgesproken", []string{"deception.wages"}, "split: the pay half"},
+		{"geen_contract_of_verzekering", []string{"exploitation.no_social_protection"}, "undeclared work is one fact"},
+		{"werktijden_en_verlof_niet_nageleefd", []string{"exploitation.labour_law_violation"}, "working-time and leave rules, a fact of its own"},
+		{"gevaarlijk_werk", []string{"exploitation.hazardous_work"}, "was also bad_working_conditions"},
+		{"seks_zonder_condoom_of_ongewild", []string{"coercion.forced_tasks_or_clients"}, "imposed acts in sex work, not a hazard of the job"},
+		{"inwonend_huishoudelijk_werk", []string{"exploitation.excessive_hours"}, "split: no free time"},
+		{"inwonend_geen_eigen_geld", []string{"exploitation.low_or_no_pay"}, "split: no own money"},
+		// Splits of a mixed label.
+		{"gebracht_en_gehaald", []string{"coercion.under_strong_influence"}, "being brought and picked up is common; control, not confinement"},
+		{"mag_niet_alleen_gaan", []string{"coercion.isolation"}, "split: may not go alone is confinement"},
+		{"bedreigd_of_angstig", []string{"coercion.threats"}, "split: speaks of threats"},
+		{"zichtbaar_bang_voor_ander", []string{"coercion.under_strong_influence"}, "split: visible fear is no threat"},
+		{"veel_mensen_op_een_adres", nil, "split: a BRP pattern is a location signal"},
+		{"huisbezoek_overvol_of_onveilig", []string{"exploitation.bad_living_conditions"}, "split: what is seen on a home visit"},
+		// Wrong indicator.
+		{"steeds_ander_adres", []string{"coercion.under_strong_influence"}, "moved by others is control, not unknown_area"},
+		{"doorwerken_bij_ziekte", []string{"exploitation.bad_working_conditions"}, "no access to care is bad_working_conditions' own text"},
+		{"bankpas_bij_ander", []string{"coercion.under_strong_influence"}, "someone handling the money is not earnings taken (bewind, budgetbeheer)"},
+		{"geld_verdwijnt_of_moet_afgeven", []string{"exploitation.earnings_taken"}, "earnings taken only where money disappears or is handed over"},
+		{"bankrekening_uitgeleend", []string{"exploitation.criminal_use"}, "a money mule shows no force"},
+		{"schulden_op_eigen_naam", []string{"exploitation.criminal_use"}, "a katvanger shows no force"},
+		{"bedelen_onder_toezicht", []string{"exploitation.forced_begging", "coercion.under_strong_influence"}, "under supervision is a means"},
+		{"woont_in_kwekerij_of_lab", []string{"exploitation.bad_living_conditions", "coercion.isolation"}, "living in the farm and unable to leave"},
+		{"aangetroffen_in_kwekerij_of_lab", []string{"exploitation.forced_criminal_activity"}, "sound; living there is a signal of its own"},
+		{"werkt_in_schooltijd", []string{"exploitation.no_education"}, "no education because of the work"},
+		{"cadeaus_als_schuld_teruggeeist", []string{"recruitment_coercion.debt_bondage"}, "gifts claimed back as a debt"},
+		// Context signals: shown and stored, never counted.
+		{"tatoeage_van_een_ander", nil, "a tattoo alone says little"},
+		{"verzuim_van_school", nil, "truancy is the risk factor schoolverzuim"},
+		{"vertrek_naar_buitenland", nil, "a planned trip is no exploitation; Veilig Thuis/LKHA through the form"},
+		{"loopt_vaak_weg", nil, "running away is the risk factor wegloopgedrag"},
+		{"plotseling_dure_spullen", nil, "gifts show no dependency"},
+		{"jongere_met_onbekende_volwassenen", nil, "does not show paid sexual acts"},
+		{"erkenning_of_aangifte_met_vragen", nil, "usually a residence question"},
+		// Kept: the means mapping stays, the rule gives the route.
+		{"ander_voert_het_woord", []string{"coercion.under_strong_influence"}, "kept; help excludes parents and guardians of a minor"},
+		{"verwondingen", []string{"coercion.violence"}, "kept; help: Veilig Thuis first when domestic"},
+		{"huwelijk_lijkt_niet_vrij", []string{"recruitment_coercion.abduction"}, "kept; the form rule routes it"},
+		{"onder_druk_om_te_trouwen", []string{"recruitment_coercion.abduction"}, "kept"},
+		{"kind_afstaan_onder_druk", []string{"recruitment_coercion.abduction"}, "kept"},
+		{"draagmoeder_niet_vrij", []string{"coercion.under_strong_influence"}, "kept"},
+		{"gevraagd_orgaan_te_verkopen", []string{"recruitment_vulnerability.economic"}, "kept; the form rule lifts it"},
+	}
+	for _, tt := range tests {
+		s, ok := c.Signal(tt.signal)
+		if !ok {
+			t.Errorf("signal %s is missing", tt.signal)
+			continue
+		}
+		if tt.want == nil {
+			if !s.Context || len(s.Indicators) > 0 {
+				t.Errorf("signal %s: context %v, indicators %v; want a context signal (%s)", tt.signal, s.Context, s.Indicators, tt.why)
+			}
+			continue
+		}
+		if s.Context || !slices.Equal(s.Indicators, tt.want) {
+			t.Errorf("signal %s: context %v, indicators %v; want %v (%s)", tt.signal, s.Context, s.Indicators, tt.want, tt.why)
+		}
+	}
+}
+
+// TestContextSignals: a context signal says in its help, in both languages,
+// that it is not counted; the two that became risk factors point to them.
+func TestContextSignals(t *testing.T) {
+	c := MustLoad()
+	n := 0
+	for _, s := range c.FrontlineSignals {
+		if !s.Context {
+			continue
+		}
+		n++
+		if !strings.Contains(s.Help.NL, "niet mee") || !strings.Contains(s.Help.EN, "not counted") {
+			t.Errorf("context signal %s: the help should say it is not counted (\"telt niet mee\", \"not counted\")", s.ID)
+		}
+	}
+	if n == 0 {
+		t.Error("no context signals")
+	}
+	for sig, risk := range map[string]string{"verzuim_van_school": "schoolverzuim", "loopt_vaak_weg": "wegloopgedrag"} {
+		r, ok := c.RiskFactor(risk)
+		if !ok {
+			t.Errorf("risk factor %s is missing", risk)
+			continue
+		}
+		s, _ := c.Signal(sig)
+		if !strings.Contains(s.Help.NL, strings.ToLower(r.Label.NL)) || !strings.Contains(s.Help.EN, strings.ToLower(r.Label.EN)) {
+			t.Errorf("context signal %s: the help should point to the risk factor %q / %q", sig, r.Label.NL, r.Label.EN)
+		}
 	}
 }
 

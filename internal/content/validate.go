@@ -35,8 +35,14 @@ var (
 		"contact_labour_inspectorate", "refer_fairwork", "sex_work_check", "smuggling_support", "stay_alert",
 		"consult_care_coordinator", "establish_age"}
 
-	// RequiredDepartments are the departments every deployment has signals for.
-	RequiredDepartments = []string{"wmo", "schuldhulp", "burgerzaken", "handhaving", "wijkteam", "leerplicht", "jeugd"}
+	// RequiredDepartments are the departments every deployment has signals
+	// for: those every municipality has. The second edition of the catalogue
+	// (content 2026.12.0) added inburgering (Wet inburgering 2021), wonen
+	// (woningtoezicht, Wet goed verhuurderschap), kcc (front office) and oov
+	// (OOV/ondermijning); maatschappelijke_opvang is not required, as the
+	// centrumgemeente of a region runs it.
+	RequiredDepartments = []string{"wmo", "schuldhulp", "burgerzaken", "handhaving", "wijkteam", "leerplicht", "jeugd",
+		"inburgering", "wonen", "kcc", "oov"}
 )
 
 // Problem is one thing wrong with the catalogue. Section and Entry name the

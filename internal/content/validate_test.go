@@ -132,9 +132,9 @@ func TestValidateReportsEntry(t *testing.T) {
 			[]string{`data/dimensions.yaml: dimensions[exploitation]: element "means" should be "purpose" (INDICATORS.md)`}},
 		{"required advice and departments", func(c *Catalog) {
 			c.Advice = c.Advice[1:]                              // call_112
-			c.Departments = c.Departments[:len(c.Departments)-1] // jeugd
+			c.Departments = c.Departments[:len(c.Departments)-1] // oov
 		}, []string{
-			`data/departments.yaml: departments[jeugd]: required entry "jeugd" is missing`,
+			`data/departments.yaml: departments[oov]: required entry "oov" is missing`,
 			`data/advice.yaml: advice[call_112]: required entry "call_112" is missing`,
 		}},
 		{"advice partner", func(c *Catalog) { c.Advice[3].Partner = "comensha" },

@@ -91,6 +91,28 @@ func assessFlow(t *testing.T, ctx context.Context, base string, do func(string, 
 		fail("the signal's indicators counted", err)
 	}
 	outcomeIs("still likely with a signal", "trafficking_likely")
+	// A context signal says in its label (so in the checkbox's accessible
+	// name) that it is not counted; ticking it leaves the count as it was
+	// and the result lists it apart.
+	ctxSignal, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const tag = document.querySelector('#signalen details[data-group="jeugd"] .baken-context-tag');
+		if (tag === null) return '';
+		const input = tag.closest('label').querySelector('input');
+		return input.value + '|' + input.labels[0].textContent.replace(/\s+/g, ' ').trim();
+	})()`))
+	id, label, _ := strings.Cut(ctxSignal, "|")
+	if err != nil || id == "" || !strings.HasSuffix(label, "(telt niet mee: context)") {
+		t.Fatalf("no context signal in the group jeugd marked in its label: %q (%v)", ctxSignal, err)
+	}
+	caption := text(`#uitkomst .baken-dimensions caption`)
+	do("tick the context signal "+id, chromedp.Click(chromedp.CSS(`#signalen details[data-group="jeugd"] input[value="`+id+`"]`)))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('#uitkomst [data-context-signal="`+id+`"]') !== null`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		fail("the context signal listed apart in the result", err)
+	}
+	if got := text(`#uitkomst .baken-dimensions caption`); got != caption {
+		t.Errorf("the context signal %s was counted: caption %q, before %q", id, got, caption)
+	}
 	if still, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.baken_no_reload === true`)); err != nil || !still {
 		t.Errorf("ticking reloaded the page instead of swapping the result (htmx): %v", err)
 	}

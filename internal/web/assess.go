@@ -105,6 +105,9 @@ type resultView struct {
 	assess.Result
 	Dims    []dimensionView
 	Counted int
+	// NotCounted are the ticked context signals: shown with the result, so
+	// the worker sees they were read and why they did not count.
+	NotCounted []content.FrontlineSignal
 }
 
 type dimensionView struct {
@@ -183,6 +186,7 @@ func (s *Server) weigh(v url.Values, lang string) *assessPage {
 	}
 	if problems == nil {
 		ap.Result = s.resultView(res, in)
+		ap.Result.NotCounted = s.contextSignals(v[fSignals])
 	}
 	for i := range problems {
 		problems[i].Label = assessLabels[problems[i].Field]
@@ -310,6 +314,20 @@ func (s *Server) newAssessPage(f *form) *assessPage {
 		ap.Dimensions = append(ap.Dimensions, g)
 	}
 	return ap
+}
+
+// contextSignals are the context signals among the ticked signal ids, once
+// each, in the order ticked: shown and stored, never counted.
+func (s *Server) contextSignals(ids []string) []content.FrontlineSignal {
+	var out []content.FrontlineSignal
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if sig, ok := s.d.Content.Signal(id); ok && sig.Context && !seen[id] {
+			seen[id] = true
+			out = append(out, sig)
+		}
+	}
+	return out
 }
 
 // resultView adds to a result the labels of its dimensions and of the

@@ -290,6 +290,43 @@ func TestAssessOutcomes(t *testing.T) {
 			}
 		}
 
+		// A context signal is shown, marked as not counted in its label (so
+		// in the checkbox's accessible name), and never counted: ticking it
+		// weighs the same as ticking nothing, and the result lists it apart.
+		var ctx content.FrontlineSignal
+		for _, s := range cat.FrontlineSignals {
+			if s.Context {
+				ctx = s
+				break
+			}
+		}
+		if ctx.ID == "" {
+			t.Fatal("no context signal in the catalogue")
+		}
+		tag := tr("nl", "web.assess.signal.context")
+		page := c.get("/signalen-wegen").wantStatus(t, http.StatusOK).body
+		if n, want := strings.Count(page, `<span class="baken-context-tag"`), countContext(cat); n != want {
+			t.Errorf("%d signals marked %q on the page, want the %d context signals", n, tag, want)
+		}
+		if !regexp.MustCompile(`value="` + ctx.ID + `"[^>]*>\s*` + regexp.QuoteMeta(html(ctx.Label.NL)) + `\s*<span class="baken-context-tag"[^>]*>\(` + regexp.QuoteMeta(tag) + `\)</span>\s*</label>`).MatchString(page) {
+			t.Errorf("context signal %s is not marked %q inside its label", ctx.ID, tag)
+		}
+		withContext := c.post("/signalen-wegen/uitkomst", url.Values{"minor": {"1"}, "signals": {ctx.ID}}).body
+		without := c.post("/signalen-wegen/uitkomst", url.Values{"minor": {"1"}}).body
+		if a, b := readResult(t, withContext), readResult(t, without); a.outcome != b.outcome || !slices.Equal(a.advice, b.advice) {
+			t.Errorf("context signal %s counted: %+v; nothing ticked: %+v", ctx.ID, a, b)
+		}
+		if want := tr("nl", "web.assess.dimensions.caption", 0); !strings.Contains(withContext, want) {
+			t.Errorf("context signal %s: counted indicators not 0", ctx.ID)
+		}
+		if !strings.Contains(withContext, `data-context-signal="`+ctx.ID+`">`+html(ctx.Label.NL)+`</li>`) ||
+			!strings.Contains(withContext, tr("nl", "web.assess.context")) {
+			t.Errorf("context signal %s not listed apart in the result", ctx.ID)
+		}
+		if strings.Contains(without, tr("nl", "web.assess.context")) {
+			t.Error("the result lists context signals though none was ticked")
+		}
+
 		// Nothing was stored and nothing logged.
 		if n := e.countLog(); n != logs {
 			t.Errorf("weighing wrote %d processing-log records", n-logs)
@@ -409,4 +446,15 @@ func TestAssessEnglish(t *testing.T) {
 			tr("en", "web.assess.call112"), html(cat.Forms[0].Label.EN))
 		c.get("/signalen-wegen/uitleg").wantContains(t, tr("en", "web.assess.model.title"), html(cat.Dimensions[0].Help.EN))
 	})
+}
+
+// countContext is the number of context signals in the catalogue.
+func countContext(cat *content.Catalog) int {
+	n := 0
+	for _, s := range cat.FrontlineSignals {
+		if s.Context {
+			n++
+		}
+	}
+	return n
 }

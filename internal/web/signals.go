@@ -264,6 +264,7 @@ func (s *Server) signalOutcome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	} else {
 		ap.Result = s.resultView(pv.Result, pv.Input)
+		ap.Result.NotCounted = s.contextSignals(in.Signals)
 		for _, w := range pv.Warnings {
 			ap.Warnings = append(ap.Warnings, previewWarning{Field: w.Field, Key: w.Key, Label: labelOf(w.Field), Person: personNumber(w.Field)})
 		}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/baken-nl/baken/internal/assess"
+	"github.com/baken-nl/baken/internal/content"
 	"github.com/baken-nl/baken/internal/policy"
 	"github.com/baken-nl/baken/internal/signal"
 	"github.com/baken-nl/baken/internal/store"
@@ -118,6 +119,23 @@ func TestSignalIntake(t *testing.T) {
 		r = c.follow(r).wantStatus(t, http.StatusOK)
 		r.wantContains(t, "SIG-", "baken-confirmation", "zorgcoördinator", alias, alias+"-twee", "Wijk Oost", `data-ruleset="`)
 		noPersonalDataInURLs(t, r, alias, "bakkerij", "Wijk Oost")
+
+		// A context signal is stored with the signal and shown on its page
+		// marked as not counted; the live preview lists it apart.
+		var ctx content.FrontlineSignal
+		for _, s := range e.app.Content.FrontlineSignals {
+			if s.Context {
+				ctx = s
+				break
+			}
+		}
+		withContext := e.intake(alias)
+		withContext.Add("signals", ctx.ID)
+		r = c.follow(c.post("/signalen/nieuw", withContext).wantStatus(t, http.StatusSeeOther)).wantStatus(t, http.StatusOK)
+		r.wantContains(t, esc(ctx.Label.NL)+` <span class="baken-context-tag" data-context-signal="`+ctx.ID+`">(`+tr("nl", "web.assess.signal.context")+`)</span>`,
+			esc(e.app.Content.FrontlineSignals[0].Label.NL))
+		r = c.post("/signalen/nieuw/uitkomst", url.Values{"signals": {ctx.ID}}).wantStatus(t, http.StatusOK)
+		r.wantContains(t, `data-context-signal="`+ctx.ID+`"`, tr("nl", "web.assess.context"))
 
 		// The list and the inbox generate no personal data in URLs either.
 		noPersonalDataInURLs(t, c.get("/signalen").wantStatus(t, http.StatusOK), alias)
