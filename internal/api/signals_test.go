@@ -311,6 +311,10 @@ func TestSignalCreateInvalid(t *testing.T) {
 			{"possiblyMinor of the wrong type", with(func(b map[string]any) {
 				b["assessment"] = map[string]any{"possiblyMinor": "misschien", "indicators": []string{"coercion.violence"}}
 			}), "", 400, []string{"assessment.possiblyMinor:api.field.type"}},
+			{"a context signal as an indicator, an unknown department", with(func(b map[string]any) {
+				b["assessment"] = map[string]any{"indicators": []string{"coercion.violence", "verzuim_van_school", "altijd_bereikbaar"}}
+				b["department"] = "afdeling_x"
+			}), "", 400, []string{"assessment.indicators[1]:assess.indicator.context_signal", "assessment.indicators[2]:assess.indicator.signal", "department:signal.department.unknown"}},
 			{"future date", with(func(b map[string]any) { b["observedOn"] = future }), "", 400, []string{"observedOn:signal.observed_on.future"}},
 			{"narrative too long", with(func(b map[string]any) { b["narrative"] = strings.Repeat("x", 10001) }), "", 400, []string{"narrative:field.too_long"}},
 			{"body too large", with(func(b map[string]any) { b["narrative"] = strings.Repeat("x", 300<<10) }), "", 413, nil},
