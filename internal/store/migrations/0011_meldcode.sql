@@ -25,13 +25,13 @@ CREATE TABLE signal_meldcode (
     acute_unsafety      BOOLEAN,                  -- step 4; NULL: not weighed yet
     structural_unsafety BOOLEAN,                  -- step 4; NULL: not weighed yet
     decision            TEXT NOT NULL DEFAULT '' CHECK (decision IN ('', 'report', 'help', 'report_and_help')),
+    updated_by          TEXT NOT NULL DEFAULT '',
+    created_at          {{timestamp}} NOT NULL,
+    updated_at          {{timestamp}} NOT NULL,
     -- Acute or structural unsafety must be reported to Veilig Thuis (the
     -- verbeterde meldcode, 2019): the service refuses it with a named
     -- error; the database refuses it as well.
-    CHECK (decision IN ('', 'report', 'report_and_help') OR acute_unsafety IS NOT TRUE AND structural_unsafety IS NOT TRUE),
-    updated_by          TEXT NOT NULL DEFAULT '',
-    created_at          {{timestamp}} NOT NULL,
-    updated_at          {{timestamp}} NOT NULL
+    CHECK (decision IN ('', 'report', 'report_and_help') OR acute_unsafety IS NOT TRUE AND structural_unsafety IS NOT TRUE)
 );
 
 -- Every recording, appended and never edited: the whole state after it
