@@ -93,8 +93,8 @@ const (
 
 // MeldcodeStepInput is one step as the worker records it.
 type MeldcodeStepInput struct {
-	Date string `json:"date"` // YYYY-MM-DD; "" not (yet) taken
-	Note string `json:"note"` // optional; may hold personal data (sealed)
+	Date string `json:"date,omitempty"` // YYYY-MM-DD; "" not (yet) taken
+	Note string `json:"note,omitempty"` // optional; may hold personal data (sealed)
 }
 
 // MeldcodeStepsInput are the five steps.
