@@ -57,7 +57,7 @@ func TestSignalMeldcode(t *testing.T) {
 		if err != nil || !signal.MeldcodeApplies(sig.Assessment) {
 			t.Fatalf("child signal not on the meldcode route: %+v %v", sig.Assessment.Advice, err)
 		}
-		r := rep.get("/signalen/" + id + "?nieuw=1").wantStatus(t, http.StatusOK)
+		r := rep.get("/signalen/"+id+"?nieuw=1").wantStatus(t, http.StatusOK)
 		r.wantContains(t, `data-meldcode-applies`, `href="#meldcode"`, `id="meldcode"`, `data-meldcode-progress="0"`,
 			"Meldcode: 0 van 5 stappen gezet, besluit nog niet genomen",
 			`data-step="map"`, `data-step="consult"`, `data-step="talk"`, `data-step="weigh"`, `data-step="decide"`,
