@@ -306,11 +306,12 @@ func validateMeldcode(v *errs.Validation, sig *Signal, in *MeldcodeInput, now ti
 	}
 }
 
-// meldcodeResource is the policy view of a signal for the meldcode: the
-// signal's, and whether it is still open.
-func meldcodeResource(sig *Signal) policy.Resource {
-	r := sig.Resource()
-	r.Closed = sig.Status == StatusClosed || sig.Status == StatusConverted
+// MeldcodeResource is the policy view of a signal for recording its
+// meldcode (policy.RecordMeldcode): the signal's, and whether it is final
+// (closed or converted: nothing more is recorded on it).
+func (s Signal) MeldcodeResource() policy.Resource {
+	r := s.Resource()
+	r.Closed = s.Status == StatusClosed || s.Status == StatusConverted
 	return r
 }
 
@@ -363,7 +364,7 @@ func (s *Service) RecordMeldcode(ctx context.Context, actor policy.Subject, id s
 		if err != nil {
 			return err
 		}
-		if err := policy.Require(actor, policy.RecordMeldcode, meldcodeResource(&sig)); err != nil {
+		if err := policy.Require(actor, policy.RecordMeldcode, sig.MeldcodeResource()); err != nil {
 			return err
 		}
 		if !MeldcodeApplies(sig.Assessment) {

@@ -124,11 +124,9 @@ func (s *Server) addMeldcode(r *http.Request, st *state, sp *showPage, f *form, 
 		}
 		m = &rec
 	}
-	mv := &meldcodeView{Record: *m, Decisions: signal.Decisions,
-		Closed: sp.Signal.Status == signal.StatusClosed || sp.Signal.Status == signal.StatusConverted}
-	res := sp.Signal.Resource()
-	res.Closed = mv.Closed
-	mv.CanRecord = policy.Can(st.subject, policy.RecordMeldcode, res)
+	res := sp.Signal.MeldcodeResource()
+	mv := &meldcodeView{Record: *m, Decisions: signal.Decisions, Closed: res.Closed,
+		CanRecord: policy.Can(st.subject, policy.RecordMeldcode, res)}
 	mv.Acute, mv.Structural = yesNo(m.AcuteUnsafety), yesNo(m.StructuralUnsafety)
 	for i, id := range signal.MeldcodeSteps {
 		sv := meldcodeStepView{ID: id, Number: i + 1, Record: m.Step(id)}
