@@ -72,6 +72,8 @@ func (a *API) routes() []route {
 		{"GET /api/v1/signals/inbox", false, a.signalInbox},
 		{"GET /api/v1/signals/{id}", false, a.getSignal},
 		{"POST /api/v1/signals/{id}/transitions", false, a.transitionSignal},
+		{"GET /api/v1/signals/{id}/meldcode", false, a.getMeldcode},
+		{"PUT /api/v1/signals/{id}/meldcode", false, a.putMeldcode},
 	}, append(a.caseRoutes(), a.kaderRoutes()...)...)
 }
 

@@ -88,6 +88,10 @@ const (
 	ReadSignal       Action = "signal.read"       // a signal's content and history
 	TransitionSignal Action = "signal.transition" // change a signal's status
 	ListSignals      Action = "signal.list"       // the signal lists and the inbox
+	// RecordMeldcode: record the steps of the meldcode on a signal on the
+	// meldcode route (issue 11), while it is open (Resource.Closed false).
+	// Reading them is ReadSignal.
+	RecordMeldcode Action = "signal.meldcode.record"
 
 	// Cases (issue 5). A case's Resource: ID, RegionID the region whose care
 	// coordinators run it, Members the assigned coordinators, Grants the
@@ -115,7 +119,7 @@ const (
 
 // Actions lists every action, for the matrix test and the docs.
 var Actions = []Action{UseApp, ReadOrg, ManageOrg, ReadUser, ManageUser, ReadAudit, ManageTokens, CreateToken, EditProfile, ApproveRole,
-	CreateSignal, ReadSignal, TransitionSignal, ListSignals,
+	CreateSignal, ReadSignal, TransitionSignal, ListSignals, RecordMeldcode,
 	CreateCase, SeeCase, ReadCase, WriteCase, BreakGlass, DecideTransfer, ListCases, ReadShelters, ManageShelter,
 	AssignCase,
 	ReadSelfAssessment, EditSelfAssessment, ReadRegionKader}
@@ -137,6 +141,9 @@ type Resource struct {
 	// current break-the-glass grants): they read and write it, but they are
 	// not Members.
 	Grants []string
+	// Closed: the object is final (a closed or converted signal): nothing
+	// more is recorded on it.
+	Closed bool
 }
 
 // administers: s is a beheerder whose scope covers the object. A national
@@ -259,6 +266,10 @@ func Can(s Subject, a Action, r Resource) bool {
 		return self(s, r) || !isList(r) && coordinates(s, r)
 	case TransitionSignal:
 		return !isList(r) && coordinates(s, r)
+	case RecordMeldcode:
+		// The reporter and the region's care coordinators, while the
+		// signal is open.
+		return !isList(r) && !r.Closed && (self(s, r) || coordinates(s, r))
 	case ListSignals:
 		// The lists show only what the subject may read (the signal service
 		// filters them); only a list, never an object.
@@ -336,7 +347,7 @@ func canSee(s Subject, a Action, r Resource) bool {
 		// Those who could approve but for being the proposer or the grantee
 		// see it (forbidden, not hidden).
 		return administers(s, r) || oversees(s, r) || self(s, r)
-	case TransitionSignal, CreateSignal:
+	case TransitionSignal, CreateSignal, RecordMeldcode:
 		return Can(s, ReadSignal, r)
 	case ReadCase, WriteCase, BreakGlass, AssignCase:
 		// A coordinator of the region learns the case exists (and may break

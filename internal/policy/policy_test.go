@@ -103,6 +103,11 @@ var allowed = map[Action]map[Role][]scope{
 		Analist:             {},
 		Privacyfunctionaris: {},
 	},
+	// The meldcode of an open signal: the reporter (any role) and the
+	// region's care coordinators (a closed signal: TestMeldcodeClosed).
+	RecordMeldcode: merge(everyRole(sSelf), map[Role][]scope{
+		Zorgcoordinator: {sOwnOrg, sSameRegion, sMember, sRegion},
+	}),
 	ListSignals: {
 		Beheerder:           {},
 		Beleidsmedewerker:   {},
@@ -478,5 +483,33 @@ func TestAssignCaseRequire(t *testing.T) {
 				t.Errorf("got %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestMeldcodeClosed: nobody records meldcode steps on a closed or
+// converted signal — forbidden for who may read it, not_found for others —
+// and reading it is unchanged.
+func TestMeldcodeClosed(t *testing.T) {
+	for _, sc := range []scope{sSelf, sOwnOrg, sSameRegion, sOtherRegion} {
+		r := resourceFor(sc)
+		r.Closed = true
+		for _, role := range Roles {
+			subj := Subject{UserID: "u-self", OrgID: "gem-a", RegionID: "noord", Roles: []Role{role}}
+			if Can(subj, RecordMeldcode, r) {
+				t.Errorf("%s may record the meldcode of a closed signal (%s)", role, sc)
+			}
+			err := Require(subj, RecordMeldcode, r)
+			want := errs.NotFound
+			if Can(subj, ReadSignal, r) {
+				want = errs.Forbidden
+			}
+			if !errs.Is(err, want) {
+				t.Errorf("%s %s closed: %v, want %s", role, sc, err, want)
+			}
+			open := resourceFor(sc)
+			if Can(subj, ReadSignal, open) != Can(subj, ReadSignal, r) {
+				t.Errorf("%s %s: closing changes who may read", role, sc)
+			}
+		}
 	}
 }

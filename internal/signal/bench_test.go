@@ -148,7 +148,8 @@ func loadRawSignal(b *testing.B, f *fixture, id string) []any {
 
 // seed inserts n signals directly, in one transaction with prepared
 // statements: 90% in Noord (Groningen and Assen), 10% in Zuid, received over
-// three years, most closed, some open; one person each (with a searchable alias).
+// three years, most closed, some open; one person each (with a searchable
+// alias); one in ten on the meldcode route.
 func seed(b *testing.B, f *fixture, n int) {
 	ctx := context.Background()
 	s := f.create(b, f.sig, input())
@@ -173,6 +174,10 @@ func seed(b *testing.B, f *fixture, n int) {
 	insForm := prep(`INSERT INTO signal_forms (signal_id, form) VALUES (?, ?)`)
 	insPerson := prep(`INSERT INTO signal_persons (id, signal_id, position, alias_enc, alias_index, name_enc,
 		contact_enc, birth_year, age_band, gender, nationality, language) VALUES (?, ?, 0, ?, ?, '', '', 1999, '', 'female', 'NL', 'nl')`)
+	// One signal in ten is on the meldcode route, its steps under way (the
+	// lists' meldcode marker reads them).
+	insMeldcode := prep(`INSERT INTO signal_meldcode (signal_id, version, map_on, consult_on, updated_by, created_at, updated_at)
+		VALUES (?, 1, ?, ?, ?, ?, ?)`)
 	forms := []string{"sexual", "labour", "criminal"}
 	depts := []string{"wmo", "schuldhulp", "handhaving", "wijkteam"}
 	outcomes := []string{"trafficking_likely", "trafficking_possible", "no_indication"}
@@ -200,6 +205,11 @@ func seed(b *testing.B, f *fixture, n int) {
 		}
 		if _, err := insForm.ExecContext(ctx, id, forms[i%len(forms)]); err != nil {
 			b.Fatal(err)
+		}
+		if i%10 == 3 {
+			if _, err := insMeldcode.ExecContext(ctx, id, at.Format(time.DateOnly), at.Format(time.DateOnly), reporter, at, at); err != nil {
+				b.Fatal(err)
+			}
 		}
 		idx := row[7]
 		if i == n/2 {

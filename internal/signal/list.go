@@ -239,6 +239,9 @@ func (s *Service) List(ctx context.Context, actor policy.Subject, f Filter) (Pag
 		if err := loadSummaryForms(ctx, tx, page.Items); err != nil {
 			return err
 		}
+		if err := loadSummaryMeldcode(ctx, tx, page.Items); err != nil {
+			return err
+		}
 		if f.Query == "" {
 			return nil
 		}

@@ -183,6 +183,10 @@ type Signal struct {
 	Ruleset         string        `json:"ruleset"`
 
 	History []Event `json:"history"`
+	// Meldcode is the progress of the meldcode route (issue 11) when the
+	// stored assessment puts the signal on it (nil otherwise); the steps
+	// themselves are GetMeldcode.
+	Meldcode *MeldcodeSummary `json:"meldcode,omitempty"`
 	// Case is the case the signal was converted to (its reference only:
 	// the reporter may learn that their signal became a case, nothing in it).
 	Case      *CaseLink `json:"case,omitempty"`
@@ -219,9 +223,11 @@ type Summary struct {
 	AcuteDanger    bool           `json:"acuteDanger"`
 	Consultation   bool           `json:"consultation"`
 	PersonCount    int            `json:"personCount"`
-	CreatedAt      time.Time      `json:"createdAt"`
-	UpdatedAt      time.Time      `json:"updatedAt"`
-	Version        int            `json:"version"`
+	// Meldcode is the meldcode's progress for a signal on the route.
+	Meldcode  *MeldcodeSummary `json:"meldcode,omitempty"`
+	CreatedAt time.Time        `json:"createdAt"`
+	UpdatedAt time.Time        `json:"updatedAt"`
+	Version   int              `json:"version"`
 }
 
 // TransitionInput is a status change as a care coordinator asks for it.

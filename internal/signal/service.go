@@ -138,6 +138,12 @@ func (s *Service) Create(ctx context.Context, actor policy.Subject, in Input) (S
 		if err := s.insert(ctx, tx, &sig); err != nil {
 			return err
 		}
+		if err := openMeldcodeTx(ctx, tx, &sig); err != nil {
+			return err
+		}
+		if MeldcodeApplies(sig.Assessment) {
+			sig.Meldcode = &MeldcodeSummary{Next: StepMap}
+		}
 		ev := Event{Seq: 1, To: StatusNew, ActorID: actor.UserID, At: tx.Now}
 		if err := s.insertEvent(ctx, tx, sig.ID, ev); err != nil {
 			return err
@@ -381,6 +387,9 @@ func (s *Service) load(ctx context.Context, tx *store.Tx, id string) (Signal, er
 		return sig, err
 	}
 	if sig.History, err = s.loadHistory(ctx, tx, id); err != nil {
+		return sig, err
+	}
+	if sig.Meldcode, err = meldcodeSummary(ctx, tx, &sig); err != nil {
 		return sig, err
 	}
 	if sig.Status == StatusConverted {

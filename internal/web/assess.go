@@ -79,7 +79,10 @@ type assessPage struct {
 	Acts         []string
 	Result       *resultView // nil until something was weighed
 	// Warnings are the intake preview's notes that do not block saving.
-	Warnings   []previewWarning
+	Warnings []previewWarning
+	// Meldcode: the intake's live result puts the signal on the meldcode
+	// route (Veilig Thuis or the LKHA advised): the intake page says so.
+	Meldcode   bool
 	Ruleset    string
 	Disclaimer content.Text
 }

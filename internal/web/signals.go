@@ -32,6 +32,7 @@ import (
 //   - POST /signalen/nieuw/uitkomst   the live assessment (htmx; the assess page's result fragment)
 //   - GET  /signalen/{id}             one signal
 //   - POST /signalen/{id}/status      a transition
+//   - POST /signalen/{id}/meldcode    the meldcode steps (meldcode.go)
 
 // Intake form fields besides the assess page's.
 const (
@@ -265,6 +266,7 @@ func (s *Server) signalOutcome(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		ap.Result = s.resultView(pv.Result, pv.Input)
 		ap.Result.NotCounted = s.contextSignals(in.Signals)
+		ap.Meldcode = signal.MeldcodeApplies(pv.Result)
 		for _, w := range pv.Warnings {
 			ap.Warnings = append(ap.Warnings, previewWarning{Field: w.Field, Key: w.Key, Label: labelOf(w.Field), Person: personNumber(w.Field)})
 		}
@@ -429,6 +431,9 @@ type showPage struct {
 	// Dutch, and then AssessmentStored says so.
 	AssessmentLang   string
 	AssessmentStored bool
+	// Meldcode is the meldcode route (meldcode.go): nil when the signal's
+	// assessment does not put it on the route.
+	Meldcode *meldcodeView
 }
 
 func (s *Server) signalShow(w http.ResponseWriter, r *http.Request) error {
@@ -442,9 +447,15 @@ func (s *Server) signalShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	sp := s.newShowPage(st, sig, newForm(nil, nil))
 	sp.Created = r.URL.Query().Get("nieuw") == "1" && sig.ReporterID == st.user.ID
+	if err := s.addMeldcode(r, st, sp, nil, nil); err != nil {
+		return err
+	}
 	p := s.newPage(r, "web.signal.show.title", sp)
 	if r.URL.Query().Get("gewijzigd") == "1" {
 		p.Notice = "web.signal.transition.done"
+	}
+	if r.URL.Query().Get("meldcode") == "1" {
+		p.Notice = "web.meldcode.saved"
 	}
 	return s.render(w, r, http.StatusOK, "signal_show", p)
 }
@@ -523,6 +534,9 @@ func (s *Server) signalTransition(w http.ResponseWriter, r *http.Request) error 
 		if e.Key != "error.stale" && e.Key != signal.KeyTransitionInvalid {
 			sp.Alert = "error.stale"
 		}
+		if err := s.addMeldcode(r, st, sp, nil, nil); err != nil {
+			return err
+		}
 		return s.render(w, r, http.StatusConflict, "signal_show", s.newPage(r, "web.signal.show.title", sp))
 	case e != nil && e.Code == errs.Invalid && len(e.Fields) > 0:
 		cur, gerr := s.d.Signals.Get(r.Context(), st.subject, id)
@@ -532,6 +546,9 @@ func (s *Server) signalTransition(w http.ResponseWriter, r *http.Request) error 
 		f := newForm(v, signalLabels)
 		f.errs = append(f.errs, e.Fields...)
 		sp := s.newShowPage(st, cur, f)
+		if err := s.addMeldcode(r, st, sp, nil, nil); err != nil {
+			return err
+		}
 		return s.render(w, r, http.StatusUnprocessableEntity, "signal_show", s.newPage(r, "web.signal.show.title", sp))
 	}
 	return err

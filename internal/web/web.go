@@ -87,6 +87,7 @@ func (s *Server) routes() []route {
 		{"POST /signalen/nieuw/uitkomst", signedIn, s.signalOutcome},
 		{"GET /signalen/{id}", signedIn, s.signalShow},
 		{"POST /signalen/{id}/status", signedIn, s.signalTransition},
+		{"POST /signalen/{id}/meldcode", signedIn, s.signalMeldcode},
 
 		{"GET /account", signedIn, s.account},
 		{"POST /account/wachtwoord", signedIn, s.changePassword},
