@@ -88,6 +88,9 @@ const (
 	ReadSignal       Action = "signal.read"       // a signal's content and history
 	TransitionSignal Action = "signal.transition" // change a signal's status
 	ListSignals      Action = "signal.list"       // the signal lists and the inbox
+	// ReassessSignal: see a signal's assessment under the current ruleset
+	// beside the stored one, and keep it (issue 11).
+	ReassessSignal Action = "signal.reassess"
 
 	// Cases (issue 5). A case's Resource: ID, RegionID the region whose care
 	// coordinators run it, Members the assigned coordinators, Grants the
@@ -115,7 +118,7 @@ const (
 
 // Actions lists every action, for the matrix test and the docs.
 var Actions = []Action{UseApp, ReadOrg, ManageOrg, ReadUser, ManageUser, ReadAudit, ManageTokens, CreateToken, EditProfile, ApproveRole,
-	CreateSignal, ReadSignal, TransitionSignal, ListSignals,
+	CreateSignal, ReadSignal, TransitionSignal, ListSignals, ReassessSignal,
 	CreateCase, SeeCase, ReadCase, WriteCase, BreakGlass, DecideTransfer, ListCases, ReadShelters, ManageShelter,
 	AssignCase,
 	ReadSelfAssessment, EditSelfAssessment, ReadRegionKader}
@@ -259,6 +262,12 @@ func Can(s Subject, a Action, r Resource) bool {
 		return self(s, r) || !isList(r) && coordinates(s, r)
 	case TransitionSignal:
 		return !isList(r) && coordinates(s, r)
+	case ReassessSignal:
+		// Whoever may read the signal may compare its assessment with the
+		// current ruleset's and keep that: the reporter and the region's
+		// care coordinators. It changes no status and shows nothing the
+		// signal page does not.
+		return Can(s, ReadSignal, r)
 	case ListSignals:
 		// The lists show only what the subject may read (the signal service
 		// filters them); only a list, never an object.
@@ -336,7 +345,7 @@ func canSee(s Subject, a Action, r Resource) bool {
 		// Those who could approve but for being the proposer or the grantee
 		// see it (forbidden, not hidden).
 		return administers(s, r) || oversees(s, r) || self(s, r)
-	case TransitionSignal, CreateSignal:
+	case TransitionSignal, CreateSignal, ReassessSignal:
 		return Can(s, ReadSignal, r)
 	case ReadCase, WriteCase, BreakGlass, AssignCase:
 		// A coordinator of the region learns the case exists (and may break
