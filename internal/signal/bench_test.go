@@ -130,7 +130,7 @@ func BenchmarkCreateFloor(b *testing.B) {
 }
 
 // loadRawSignal returns stored column values of a signal and its first person.
-func loadRawSignal(b *testing.B, f *fixture, id string) []any {
+func loadRawSignal(b testing.TB, f *fixture, id string) []any {
 	var place, came, narr, obs, ain, res, alias, idx, name, contact string
 	err := f.db.Tx(f.ctx, func(tx *store.Tx) error {
 		if err := tx.QueryRow(f.ctx, `SELECT place_enc, came_to_light_enc, narrative_enc, observations, assessment_input, assessment
