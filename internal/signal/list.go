@@ -167,7 +167,8 @@ func (s *Service) List(ctx context.Context, actor policy.Subject, f Filter) (Pag
 		}
 		key := s.currentKey()
 		if f.WouldChange {
-			add("s.would_change = ? AND s.preview_key = ? AND s.status IN "+openStatuses, true, key)
+			// Only open signals are ever marked (a final status clears it).
+			add("s.would_change = ? AND s.preview_key = ?", true, key)
 		}
 		if !f.From.IsZero() {
 			add("s.created_at >= ?", f.From.UTC())
@@ -337,8 +338,10 @@ func (s *Service) Inbox(ctx context.Context, actor policy.Subject) (Inbox, error
 			return err
 		}
 		rows.Close()
-		return tx.QueryRow(ctx, `SELECT count(*) FROM signals s WHERE `+cond+` AND s.would_change = ? AND s.preview_key = ?
-			AND s.status IN `+openStatuses, append(args, true, s.currentKey())...).Scan(&box.WouldChange)
+		// One range of signals_region_would_change: only open signals are
+		// ever marked (a final status clears it).
+		return tx.QueryRow(ctx, `SELECT count(*) FROM signals s WHERE `+cond+` AND s.would_change = ? AND s.preview_key = ?`,
+			append(args, true, s.currentKey())...).Scan(&box.WouldChange)
 	})
 	return box, errs.Wrap(err, "signal inbox")
 }

@@ -75,24 +75,34 @@ type previewRow struct {
 	persons                                          []Person
 }
 
-// refreshBatch computes the previews of up to batch open signals with a
-// stale key after id after (in id order: one walk of the primary key over
-// the whole refresh). It returns how many it computed and the last id
-// looked at ("" when there are no more).
+// refreshBatch looks at the next batch signals after id after (in id order:
+// one walk of the primary key over the whole refresh) and computes the
+// previews of the open ones with a stale key. It returns how many it
+// computed and the last id looked at ("" at the end of the table).
 func (s *Service) refreshBatch(ctx context.Context, tx *store.Tx, key, after string, batch int) (int, string, error) {
-	rows, err := tx.Query(ctx, `SELECT id, observed_on, observations, acute_danger, ruleset, content_version, outcome
-		FROM signals WHERE id > ? AND status IN `+openStatuses+` AND preview_key <> ? ORDER BY id LIMIT ?`, after, key, batch)
+	// Only the primary key in the condition: every batch is a short walk of
+	// it from where the last one ended, whatever the other indexes are (a
+	// condition on status or key let a planner choose another index and
+	// sort all open signals for every batch: quadratic in their number).
+	rows, err := tx.Query(ctx, `SELECT id, status, preview_key, observed_on, observations, acute_danger, ruleset,
+		content_version, outcome FROM signals WHERE id > ? ORDER BY id LIMIT ?`, after, batch)
 	if err != nil {
 		return 0, "", err
 	}
 	var list []*previewRow
 	byID := map[string]*previewRow{}
+	seen, last := 0, ""
 	for rows.Next() {
 		r := &previewRow{}
-		var obs string
-		if err := rows.Scan(&r.id, &r.observedOn, &obs, &r.acuteDanger, &r.ruleset, &r.contentVersion, &r.outcome); err != nil {
+		var obs, pk string
+		var st Status
+		if err := rows.Scan(&r.id, &st, &pk, &r.observedOn, &obs, &r.acuteDanger, &r.ruleset, &r.contentVersion, &r.outcome); err != nil {
 			rows.Close()
 			return 0, "", err
+		}
+		seen, last = seen+1, r.id
+		if !isOpen(st) || pk == key {
+			continue
 		}
 		if err := json.Unmarshal([]byte(obs), &r.obs); err != nil {
 			rows.Close()
@@ -105,8 +115,11 @@ func (s *Service) refreshBatch(ctx context.Context, tx *store.Tx, key, after str
 	if err := rows.Err(); err != nil {
 		return 0, "", err
 	}
+	if seen < batch {
+		last = "" // the end of the table
+	}
 	if len(list) == 0 {
-		return 0, "", nil
+		return 0, last, nil
 	}
 	args := make([]any, len(list))
 	for i, r := range list {
@@ -154,13 +167,14 @@ func (s *Service) refreshBatch(ctx context.Context, tx *store.Tx, key, after str
 			}
 			outcome = o
 		}
-		// A signal kept or refreshed meanwhile has the current key already.
+		// A signal kept or refreshed meanwhile has the current key already;
+		// one closed meanwhile is not marked.
 		if _, err := tx.Exec(ctx, `UPDATE signals SET preview_key = ?, preview_outcome = ?, would_change = ?
-			WHERE id = ? AND preview_key <> ?`, key, outcome, outcome != r.outcome, r.id, key); err != nil {
+			WHERE id = ? AND preview_key <> ? AND status IN `+openStatuses, key, outcome, outcome != r.outcome, r.id, key); err != nil {
 			return 0, "", err
 		}
 	}
-	return len(list), list[len(list)-1].id, nil
+	return len(list), last, nil
 }
 
 // previewOutcome is the outcome the current ruleset and content give sig:

@@ -571,6 +571,26 @@ func TestWouldChange(t *testing.T) {
 		if po != string(c.Current.Result.Outcome) {
 			t.Errorf("preview %q, comparison %q", po, c.Current.Result.Outcome)
 		}
+		// A signal that leaves the inbox (closed, or converted to a case)
+		// leaves the count: a final status clears the mark.
+		v = b.Version
+		for _, in := range []signal.TransitionInput{{To: signal.StatusInProgress},
+			{To: signal.StatusClosed, Reason: signal.ReasonPolice}} {
+			if box, _ := f.svc.Inbox(f.ctx, f.coordNoord); box.WouldChange != 1 {
+				t.Errorf("b %s: count %d, want 1", in.To, box.WouldChange)
+			}
+			x, err := f.svc.Transition(f.ctx, f.coordNoord, b.ID, v, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v = x.Version
+		}
+		if box, _ := f.svc.Inbox(f.ctx, f.coordNoord); box.WouldChange != 0 {
+			t.Errorf("after closing b: %d, want 0", box.WouldChange)
+		}
+		if page, _ := f.svc.List(f.ctx, f.coordNoord, signal.Filter{WouldChange: true}); len(page.Items) != 0 {
+			t.Errorf("after closing b the filter lists %d", len(page.Items))
+		}
 	})
 }
 

@@ -577,8 +577,9 @@ func (s *Service) Transition(ctx context.Context, actor policy.Subject, id strin
 			}
 			return s.logRead(ctx, tx, actor, &sig, "conflict")
 		}
-		res, err := tx.Exec(ctx, `UPDATE signals SET status = ?, closing_reason = ?, updated_at = ?, version = version + 1
-			WHERE id = ? AND version = ?`, string(in.To), in.Reason, tx.Now, id, version)
+		// A final signal leaves the inbox, and its would-change mark with it.
+		res, err := tx.Exec(ctx, `UPDATE signals SET status = ?, closing_reason = ?, updated_at = ?, version = version + 1,
+			would_change = would_change AND ? WHERE id = ? AND version = ?`, string(in.To), in.Reason, tx.Now, isOpen(in.To), id, version)
 		if err != nil {
 			return err
 		}

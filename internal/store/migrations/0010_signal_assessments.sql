@@ -16,12 +16,14 @@ ALTER TABLE signals ADD COLUMN content_version TEXT NOT NULL DEFAULT '';
 -- to the stored outcome), on keep, and in batches when Baken starts with a
 -- new ruleset or content version (signal.RefreshPreviews); never shown as an
 -- assessment, only counted and filtered on. Not a change of the signal: the
--- version and updated_at stay.
+-- version and updated_at stay. would_change is only ever true for an open
+-- signal: a change to a final status (closed, converted) clears it.
 ALTER TABLE signals ADD COLUMN preview_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE signals ADD COLUMN preview_outcome TEXT NOT NULL DEFAULT '';
 ALTER TABLE signals ADD COLUMN would_change BOOLEAN NOT NULL DEFAULT FALSE;
--- The inbox's count is one walk of this index over the region's changing rows.
-CREATE INDEX signals_region_would_change ON signals (region_id, would_change, preview_key, status);
+-- The inbox's count is a range of this index (the region's changing
+-- signals under the current key), and the filtered list walks it in order.
+CREATE INDEX signals_region_would_change ON signals (region_id, would_change, preview_key, created_at, id);
 
 CREATE TABLE signal_assessments (
     signal_id       TEXT NOT NULL REFERENCES signals (id),
