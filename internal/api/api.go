@@ -72,6 +72,8 @@ func (a *API) routes() []route {
 		{"GET /api/v1/signals/inbox", false, a.signalInbox},
 		{"GET /api/v1/signals/{id}", false, a.getSignal},
 		{"POST /api/v1/signals/{id}/transitions", false, a.transitionSignal},
+		{"POST /api/v1/signals/{id}/reassessment", false, a.reassessSignal},
+		{"GET /api/v1/signals/{id}/assessments", false, a.signalAssessments},
 	}, append(a.caseRoutes(), a.kaderRoutes()...)...)
 }
 

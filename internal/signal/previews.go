@@ -46,10 +46,11 @@ func (s *Service) RefreshPreviews(ctx context.Context, batch int) (int, error) {
 		batch = DefaultRefreshBatch
 	}
 	key := s.currentKey()
-	after, total := "", 0
+	var after cursorKey
+	total := 0
 	for {
 		var n int
-		var last string
+		var last cursorKey
 		err := s.db.Tx(ctx, func(tx *store.Tx) error {
 			var err error
 			n, last, err = s.refreshBatch(ctx, tx, key, after, batch)
@@ -59,11 +60,18 @@ func (s *Service) RefreshPreviews(ctx context.Context, batch int) (int, error) {
 			return total, errs.Wrap(err, "refresh signal previews")
 		}
 		total += n
-		if last == "" {
+		if last.id == "" {
 			return total, nil
 		}
 		after = last
 	}
+}
+
+// cursorKey is where a refresh batch ends: the received time and id of the
+// last signal it looked at.
+type cursorKey struct {
+	at time.Time
+	id string
 }
 
 // previewRow is what a preview is derived from.
@@ -75,53 +83,56 @@ type previewRow struct {
 	persons                                          []Person
 }
 
-// refreshBatch looks at the next batch signals after id after (in id order:
-// one walk of the primary key over the whole refresh) and computes the
-// previews of the open ones with a stale key. It returns how many it
-// computed and the last id looked at ("" at the end of the table).
-func (s *Service) refreshBatch(ctx context.Context, tx *store.Tx, key, after string, batch int) (int, string, error) {
-	// Only the primary key in the condition: every batch is a short walk of
-	// it from where the last one ended, whatever the other indexes are (a
-	// condition on status or key let a planner choose another index and
-	// sort all open signals for every batch: quadratic in their number).
-	rows, err := tx.Query(ctx, `SELECT id, status, preview_key, observed_on, observations, acute_danger, ruleset,
-		content_version, outcome FROM signals WHERE id > ? ORDER BY id LIMIT ?`, after, batch)
+// refreshBatch looks at the next batch open signals after the cursor (in
+// the order received: one walk of the partial index signals_open_created
+// over the whole refresh, which reads the open signals only and close to
+// the order they are stored in) and computes the previews of those with a
+// stale key. It returns how many it computed and the last signal looked at
+// (a zero cursor at the end).
+func (s *Service) refreshBatch(ctx context.Context, tx *store.Tx, key string, after cursorKey, batch int) (int, cursorKey, error) {
+	cond, args := "", []any{}
+	if after.id != "" {
+		cond, args = " AND (created_at, id) > (?, ?)", []any{after.at, after.id}
+	}
+	rows, err := tx.Query(ctx, `SELECT id, created_at, preview_key, observed_on, observations, acute_danger, ruleset,
+		content_version, outcome FROM signals WHERE status IN `+openStatuses+cond+` ORDER BY created_at, id LIMIT ?`,
+		append(args, batch)...)
 	if err != nil {
-		return 0, "", err
+		return 0, cursorKey{}, err
 	}
 	var list []*previewRow
 	byID := map[string]*previewRow{}
-	seen, last := 0, ""
+	seen, last := 0, cursorKey{}
 	for rows.Next() {
 		r := &previewRow{}
 		var obs, pk string
-		var st Status
-		if err := rows.Scan(&r.id, &st, &pk, &r.observedOn, &obs, &r.acuteDanger, &r.ruleset, &r.contentVersion, &r.outcome); err != nil {
+		var at store.Time
+		if err := rows.Scan(&r.id, &at, &pk, &r.observedOn, &obs, &r.acuteDanger, &r.ruleset, &r.contentVersion, &r.outcome); err != nil {
 			rows.Close()
-			return 0, "", err
+			return 0, cursorKey{}, err
 		}
-		seen, last = seen+1, r.id
-		if !isOpen(st) || pk == key {
+		seen, last = seen+1, cursorKey{at: at.Time, id: r.id}
+		if pk == key {
 			continue
 		}
 		if err := json.Unmarshal([]byte(obs), &r.obs); err != nil {
 			rows.Close()
-			return 0, "", fmt.Errorf("signal %s observations: %w", r.id, err)
+			return 0, cursorKey{}, fmt.Errorf("signal %s observations: %w", r.id, err)
 		}
 		list = append(list, r)
 		byID[r.id] = r
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, "", err
+		return 0, cursorKey{}, err
 	}
 	if seen < batch {
-		last = "" // the end of the table
+		last = cursorKey{} // no more open signals
 	}
 	if len(list) == 0 {
 		return 0, last, nil
 	}
-	args := make([]any, len(list))
+	args = make([]any, len(list))
 	for i, r := range list {
 		args[i] = r.id
 	}
@@ -135,7 +146,7 @@ func (s *Service) refreshBatch(ctx context.Context, tx *store.Tx, key, after str
 			byID[id].forms = append(byID[id].forms, form)
 			return nil
 		}); err != nil {
-		return 0, "", err
+		return 0, cursorKey{}, err
 	}
 	if err := scanEach(ctx, tx, `SELECT signal_id, birth_year, age_band FROM signal_persons WHERE signal_id IN (`+in+`)
 		ORDER BY signal_id, position`, args, func(rows *sql.Rows) error {
@@ -152,7 +163,7 @@ func (s *Service) refreshBatch(ctx context.Context, tx *store.Tx, key, after str
 		byID[id].persons = append(byID[id].persons, p)
 		return nil
 	}); err != nil {
-		return 0, "", err
+		return 0, cursorKey{}, err
 	}
 	for _, r := range list {
 		outcome := r.outcome
@@ -163,7 +174,7 @@ func (s *Service) refreshBatch(ctx context.Context, tx *store.Tx, key, after str
 				Persons: r.persons}
 			o, err := s.previewOutcome(&sig, tx.Now)
 			if err != nil {
-				return 0, "", err
+				return 0, cursorKey{}, err
 			}
 			outcome = o
 		}
@@ -171,7 +182,7 @@ func (s *Service) refreshBatch(ctx context.Context, tx *store.Tx, key, after str
 		// one closed meanwhile is not marked.
 		if _, err := tx.Exec(ctx, `UPDATE signals SET preview_key = ?, preview_outcome = ?, would_change = ?
 			WHERE id = ? AND preview_key <> ? AND status IN `+openStatuses, key, outcome, outcome != r.outcome, r.id, key); err != nil {
-			return 0, "", err
+			return 0, cursorKey{}, err
 		}
 	}
 	return len(list), last, nil

@@ -404,3 +404,9 @@ func loadRecords(ctx context.Context, tx *store.Tx, id string) ([]Record, error)
 	}
 	return out, rows.Err()
 }
+
+// CurrentVersions returns the ruleset and content version new assessments
+// are made with: a signal assessed with others can be re-assessed.
+func (s *Service) CurrentVersions() (ruleset, contentVersion string) {
+	return s.engine.Ruleset(), s.cat.Meta.Version
+}

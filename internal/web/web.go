@@ -87,6 +87,8 @@ func (s *Server) routes() []route {
 		{"POST /signalen/nieuw/uitkomst", signedIn, s.signalOutcome},
 		{"GET /signalen/{id}", signedIn, s.signalShow},
 		{"POST /signalen/{id}/status", signedIn, s.signalTransition},
+		{"POST /signalen/{id}/herbeoordeling", signedIn, s.signalReassess},
+		{"POST /signalen/{id}/herbeoordeling/bewaren", signedIn, s.signalReassessKeep},
 
 		{"GET /account", signedIn, s.account},
 		{"POST /account/wachtwoord", signedIn, s.changePassword},

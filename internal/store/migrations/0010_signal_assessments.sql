@@ -24,6 +24,9 @@ ALTER TABLE signals ADD COLUMN would_change BOOLEAN NOT NULL DEFAULT FALSE;
 -- The inbox's count is a range of this index (the region's changing
 -- signals under the current key), and the filtered list walks it in order.
 CREATE INDEX signals_region_would_change ON signals (region_id, would_change, preview_key, created_at, id);
+-- The refresh of the previews walks the open signals only, in the order
+-- they were received (close to the order they are stored in), without a sort.
+CREATE INDEX signals_open_created ON signals (created_at, id) WHERE status IN ('new', 'in_progress', 'more_info_requested');
 
 CREATE TABLE signal_assessments (
     signal_id       TEXT NOT NULL REFERENCES signals (id),
