@@ -304,6 +304,7 @@ func runBrowser(t *testing.T, bin, base, axe string, tour bool, a *app.App) {
 	fl := &flow{t: t, ctx: ctx, base: base, a: a, do: do, text: text, attr: attr, check: check, fail: fail}
 	caseFlow(fl)
 	kaderFlow(fl)
+	reassessFlow(fl)
 	if tour {
 		tourPages(t, ctx, base, do, attr, check, fail)
 	}
