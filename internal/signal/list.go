@@ -51,8 +51,8 @@ type Filter struct {
 	// under the current ruleset and content (their preview, see previews.go).
 	WouldChange bool
 	Sort        string // one of Sorts; "" is SortNewest
-	Cursor string // from the previous Page's Next
-	Limit  int    // DefaultLimit when 0, at most MaxLimit
+	Cursor      string // from the previous Page's Next
+	Limit       int    // DefaultLimit when 0, at most MaxLimit
 }
 
 // Page is one page of a list.

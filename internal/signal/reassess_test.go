@@ -111,8 +111,12 @@ func ids[T any](list []T, id func(T) string) []string {
 	return out
 }
 
-func adviceIDs(r assess.Result) []string { return ids(r.Advice, func(a assess.Advice) string { return a.ID }) }
-func ruleIDs(r assess.Result) []string   { return ids(r.Explanation, func(x assess.Reason) string { return x.Rule }) }
+func adviceIDs(r assess.Result) []string {
+	return ids(r.Advice, func(a assess.Advice) string { return a.ID })
+}
+func ruleIDs(r assess.Result) []string {
+	return ids(r.Explanation, func(x assess.Reason) string { return x.Rule })
+}
 
 // minus returns the entries of a not in b.
 func minus(a, b []string) []string {
@@ -440,7 +444,10 @@ func TestReassessAccess(t *testing.T) {
 			subj func() (string, error)
 		}{
 			{"colleague", func() (string, error) { _, err := f.svc.Compare(f.ctx, f.sig2, s.ID, "nl"); return "compare", err }},
-			{"colleague keeps", func() (string, error) { _, _, err := f.svc.Reassess(f.ctx, f.sig2, s.ID, s.Version); return "keep", err }},
+			{"colleague keeps", func() (string, error) {
+				_, _, err := f.svc.Reassess(f.ctx, f.sig2, s.ID, s.Version)
+				return "keep", err
+			}},
 			{"other region", func() (string, error) { _, err := f.svc.Compare(f.ctx, f.coordZuid, s.ID, "nl"); return "compare", err }},
 			{"other region keeps", func() (string, error) {
 				_, _, err := f.svc.Reassess(f.ctx, f.coordZuid, s.ID, s.Version)
@@ -456,7 +463,10 @@ func TestReassessAccess(t *testing.T) {
 				return "compare", err
 			}},
 			{"analist records", func() (string, error) { _, err := f.svc.Assessments(f.ctx, f.analist, s.ID); return "records", err }},
-			{"missing signal", func() (string, error) { _, err := f.svc.Compare(f.ctx, f.coordNoord, "nope", "nl"); return "compare", err }},
+			{"missing signal", func() (string, error) {
+				_, err := f.svc.Compare(f.ctx, f.coordNoord, "nope", "nl")
+				return "compare", err
+			}},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				_, err := c.subj()
