@@ -70,7 +70,9 @@ type Dropped struct {
 // Comparison is a signal's stored assessment beside the one the current
 // ruleset and content give for the same signal, with what differs.
 type Comparison struct {
-	SignalID string `json:"signalId"`
+	SignalID  string `json:"signalId"`
+	Reference string `json:"reference"`
+	Status    Status `json:"status"` // a closed or converted signal can be compared, not kept
 	// Version is the signal's version compared; keeping names it.
 	Version int  `json:"version"`
 	Stored  Side `json:"stored"`
@@ -147,7 +149,7 @@ func (s *Service) compare(sig *Signal, lang string, now time.Time) (Comparison, 
 		return Comparison{}, fmt.Errorf("re-assess signal %s: %w", sig.ID, err)
 	}
 	shown, storedLang := s.InLanguage(*sig, lang)
-	c := Comparison{SignalID: sig.ID, Version: sig.Version,
+	c := Comparison{SignalID: sig.ID, Reference: sig.Reference, Status: sig.Status, Version: sig.Version,
 		Stored: Side{Ruleset: sig.Ruleset, ContentVersion: sig.ContentVersion, Input: sig.AssessmentInput,
 			Result: shown.Assessment, Lang: storedLang},
 		Current: Side{Ruleset: s.engine.Ruleset(), ContentVersion: s.cat.Meta.Version, Input: ain, Result: res, Lang: lang},

@@ -13,7 +13,6 @@ import (
 // reassessPage is the data of the re-assessment page: a signal's stored
 // assessment beside the current ruleset's, with what differs (issue 11).
 type reassessPage struct {
-	Signal     signal.Signal
 	Comparison signal.Comparison
 	// The differences with their texts: added ones in the current result's
 	// language, removed ones in the stored result's.
@@ -24,8 +23,8 @@ type reassessPage struct {
 	Alert          string // catalog key: the signal changed meanwhile
 }
 
-func (s *Server) newReassessPage(sig signal.Signal, c signal.Comparison) *reassessPage {
-	rp := &reassessPage{Signal: sig, Comparison: c}
+func (s *Server) newReassessPage(c signal.Comparison) *reassessPage {
+	rp := &reassessPage{Comparison: c}
 	for _, id := range c.AdviceAdded {
 		for _, a := range c.Current.Result.Advice {
 			if a.ID == id {
@@ -70,15 +69,13 @@ func (s *Server) renderReassess(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	id := r.PathValue("id")
+	// One read of the signal, one processing-log record (per person): the
+	// comparison carries the reference and status the page needs.
 	c, err := s.d.Signals.Compare(r.Context(), st.subject, id, st.lang)
 	if err != nil {
 		return err
 	}
-	sig, err := s.d.Signals.Get(r.Context(), st.subject, id)
-	if err != nil {
-		return err
-	}
-	rp := s.newReassessPage(sig, c)
+	rp := s.newReassessPage(c)
 	rp.Alert = alert
 	return s.render(w, r, status, "signal_reassess", s.newPage(r, "web.signal.reassess.title", rp))
 }
