@@ -74,6 +74,8 @@ func (a *API) routes() []route {
 		{"POST /api/v1/signals/{id}/transitions", false, a.transitionSignal},
 		{"GET /api/v1/signals/{id}/meldcode", false, a.getMeldcode},
 		{"PUT /api/v1/signals/{id}/meldcode", false, a.putMeldcode},
+		{"POST /api/v1/signals/{id}/reassessment", false, a.reassessSignal},
+		{"GET /api/v1/signals/{id}/assessments", false, a.signalAssessments},
 	}, append(a.caseRoutes(), a.kaderRoutes()...)...)
 }
 

@@ -364,6 +364,20 @@ func (q *query) int(name string, lo, hi, def int64) int64 {
 	return n
 }
 
+// bool returns a boolean parameter: "true" or "false", false when absent.
+func (q *query) bool(name string) bool {
+	switch q.vals.Get(name) {
+	case "", "false":
+		return false
+	case "true":
+		return true
+	}
+	if !q.v.Has(name) {
+		q.v.Add(name, "api.param.boolean")
+	}
+	return false
+}
+
 // time returns an RFC 3339 date-time parameter, the zero time when absent.
 func (q *query) time(name string) time.Time {
 	t, ok := parseTime(q.vals.Get(name))

@@ -131,7 +131,7 @@ type signalPageJSON struct {
 }
 
 // signalFilterParams are the query parameters of GET /signals.
-var signalFilterParams = []string{"status", "form", "outcome", "department", "municipalityId", "from", "to", "sort", "cursor", "limit"}
+var signalFilterParams = []string{"status", "form", "outcome", "department", "municipalityId", "from", "to", "sort", "cursor", "limit", "wouldChange"}
 
 // listSignals lists the signals the caller may see (GET /signals). No names
 // or aliases in a URL: searching is POST /signals/search.
@@ -148,6 +148,7 @@ func (a *API) listSignals(w http.ResponseWriter, r *http.Request, u org.User) er
 		Sort:           q.str("sort", maxFilterLen),
 		Cursor:         q.str("cursor", 1024),
 		Limit:          int(q.int("limit", 1, signal.MaxLimit, signal.DefaultLimit)),
+		WouldChange:    q.bool("wouldChange"),
 	}
 	checkRange(&q.v, f.From, f.To)
 	if err := q.v.Err(); err != nil {
@@ -272,4 +273,76 @@ func currentOf(err error) any {
 		return wc.current
 	}
 	return nil
+}
+
+// reassessmentJSON is the body of POST /signals/{id}/reassessment: without
+// keep (or with keep false) the comparison; with keep true and the version
+// compared, the current assessment is computed again and kept.
+type reassessmentJSON struct {
+	Keep    bool `json:"keep"`
+	Version *int `json:"version"` // required with keep
+}
+
+// reassessmentKeptJSON is the answer of a keep: the new record and the
+// signal with it as its current assessment.
+type reassessmentKeptJSON struct {
+	Record signal.Record `json:"record"`
+	Signal signal.Signal `json:"signal"`
+}
+
+// reassessSignal compares a signal's stored assessment with the current
+// ruleset's (200, the comparison; texts in the caller's language where the
+// engine can give them) or keeps the current one (201, the record and the
+// signal; 409 with the current signal when it changed since version, 409
+// when there is nothing to keep or the signal is final). An empty body is a
+// comparison. 404 for whoever may not read the signal.
+func (a *API) reassessSignal(w http.ResponseWriter, r *http.Request, u org.User) error {
+	var b reassessmentJSON
+	if r.ContentLength != 0 {
+		if err := a.readJSON(w, r, &b); err != nil {
+			return err
+		}
+	}
+	id := r.PathValue("id")
+	if !b.Keep {
+		if b.Version != nil {
+			return &errs.Error{Code: errs.Invalid, Key: "error.validation",
+				Fields: []errs.FieldError{{Field: "version", Key: "signal.reassessment.version_without_keep"}}}
+		}
+		lang := i18n.Negotiate(r.Header.Get("Accept-Language"))
+		c, err := a.d.Signals.Compare(r.Context(), u.Subject(), id, lang)
+		if err != nil {
+			return err
+		}
+		w.Header().Add("Vary", "Accept-Language")
+		return writeJSON(w, http.StatusOK, c)
+	}
+	if b.Version == nil {
+		return &errs.Error{Code: errs.Invalid, Key: "error.validation", Fields: []errs.FieldError{{Field: "version", Key: "field.required"}}}
+	}
+	sig, rec, err := a.d.Signals.Reassess(r.Context(), u.Subject(), id, *b.Version)
+	if errs.Is(err, errs.Conflict) && sig.ID != "" {
+		sig, _ = a.d.Signals.InLanguage(sig, i18n.Negotiate(r.Header.Get("Accept-Language")))
+		return &withCurrent{err: err, current: sig}
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", BasePath+"/signals/"+sig.ID+"/assessments")
+	return writeJSON(w, http.StatusCreated, reassessmentKeptJSON{Record: rec, Signal: a.inLanguage(w, r, sig)})
+}
+
+// signalAssessmentsJSON is the list of a signal's kept assessment records.
+type signalAssessmentsJSON struct {
+	Items []signal.Record `json:"items"`
+}
+
+// signalAssessments lists a signal's kept assessment records, oldest first
+// (GET /signals/{id}/assessments); 404 for whoever may not read the signal.
+func (a *API) signalAssessments(w http.ResponseWriter, r *http.Request, u org.User) error {
+	recs, err := a.d.Signals.Assessments(r.Context(), u.Subject(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, signalAssessmentsJSON{Items: recs})
 }

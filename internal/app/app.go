@@ -132,6 +132,17 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger, opt Optio
 			Password: cfg.SMTPPassword, BaseURL: cfg.BaseURL}, logger)
 		signals.SetNotifier(mailer)
 	}
+	// The inbox's "would change" previews of the open signals, recomputed
+	// when the ruleset or the content version is new (a no-op otherwise: one
+	// walk that finds every preview current). In batches of short
+	// transactions, before the server takes requests.
+	if n, err := signals.RefreshPreviews(ctx, signal.DefaultRefreshBatch); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("signal previews: %w", err)
+	} else if n > 0 {
+		logger.Info("refreshed the would-change previews of open signals", slog.Int("signals", n),
+			slog.String("ruleset", engine.Ruleset()), slog.String("content_version", cat.Meta.Version))
+	}
 	orgs := org.NewService(db, log, params)
 	if n, err := orgs.FoldNames(ctx); err != nil {
 		db.Close()

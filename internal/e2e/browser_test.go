@@ -305,6 +305,7 @@ func runBrowser(t *testing.T, bin, base, axe string, tour bool, a *app.App) {
 	caseFlow(fl)
 	kaderFlow(fl)
 	meldcodeFlow(fl)
+	reassessFlow(fl)
 	if tour {
 		tourPages(t, ctx, base, do, attr, check, fail)
 	}

@@ -92,6 +92,9 @@ const (
 	// meldcode route (issue 11), while it is open (Resource.Closed false).
 	// Reading them is ReadSignal.
 	RecordMeldcode Action = "signal.meldcode.record"
+	// ReassessSignal: see a signal's assessment under the current ruleset
+	// beside the stored one, and keep it (issue 11).
+	ReassessSignal Action = "signal.reassess"
 
 	// Cases (issue 5). A case's Resource: ID, RegionID the region whose care
 	// coordinators run it, Members the assigned coordinators, Grants the
@@ -119,7 +122,7 @@ const (
 
 // Actions lists every action, for the matrix test and the docs.
 var Actions = []Action{UseApp, ReadOrg, ManageOrg, ReadUser, ManageUser, ReadAudit, ManageTokens, CreateToken, EditProfile, ApproveRole,
-	CreateSignal, ReadSignal, TransitionSignal, ListSignals, RecordMeldcode,
+	CreateSignal, ReadSignal, TransitionSignal, ListSignals, RecordMeldcode, ReassessSignal,
 	CreateCase, SeeCase, ReadCase, WriteCase, BreakGlass, DecideTransfer, ListCases, ReadShelters, ManageShelter,
 	AssignCase,
 	ReadSelfAssessment, EditSelfAssessment, ReadRegionKader}
@@ -270,6 +273,12 @@ func Can(s Subject, a Action, r Resource) bool {
 		// The reporter and the region's care coordinators, while the
 		// signal is open.
 		return !isList(r) && !r.Closed && (self(s, r) || coordinates(s, r))
+	case ReassessSignal:
+		// Whoever may read the signal may compare its assessment with the
+		// current ruleset's and keep that: the reporter and the region's
+		// care coordinators. It changes no status and shows nothing the
+		// signal page does not.
+		return Can(s, ReadSignal, r)
 	case ListSignals:
 		// The lists show only what the subject may read (the signal service
 		// filters them); only a list, never an object.
@@ -347,7 +356,7 @@ func canSee(s Subject, a Action, r Resource) bool {
 		// Those who could approve but for being the proposer or the grantee
 		// see it (forbidden, not hidden).
 		return administers(s, r) || oversees(s, r) || self(s, r)
-	case TransitionSignal, CreateSignal, RecordMeldcode:
+	case TransitionSignal, CreateSignal, RecordMeldcode, ReassessSignal:
 		return Can(s, ReadSignal, r)
 	case ReadCase, WriteCase, BreakGlass, AssignCase:
 		// A coordinator of the region learns the case exists (and may break

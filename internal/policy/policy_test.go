@@ -108,6 +108,16 @@ var allowed = map[Action]map[Role][]scope{
 	RecordMeldcode: merge(everyRole(sSelf), map[Role][]scope{
 		Zorgcoordinator: {sOwnOrg, sSameRegion, sMember, sRegion},
 	}),
+	// Re-assessment: exactly who may read the signal.
+	ReassessSignal: {
+		Beheerder:           {sSelf},
+		Beleidsmedewerker:   {sSelf},
+		Signaleerder:        {sSelf},
+		Zorgcoordinator:     {sSelf, sOwnOrg, sSameRegion, sMember, sRegion},
+		Ketenpartner:        {sSelf},
+		Analist:             {sSelf},
+		Privacyfunctionaris: {sSelf},
+	},
 	ListSignals: {
 		Beheerder:           {},
 		Beleidsmedewerker:   {},
@@ -266,6 +276,9 @@ func TestSignalRequire(t *testing.T) {
 		{"other region's coordinator", subj(Zorgcoordinator), ReadSignal, resourceFor(sOtherRegion), errs.NotFound},
 		{"other region's coordinator transition", subj(Zorgcoordinator), TransitionSignal, resourceFor(sOtherRegion), errs.NotFound},
 		{"beheerder sees no content", subj(Beheerder), ReadSignal, resourceFor(sOwnOrg), errs.NotFound},
+		{"beheerder may not re-assess", subj(Beheerder), ReassessSignal, resourceFor(sOwnOrg), errs.NotFound},
+		{"colleague's signal hidden on re-assessment", subj(Signaleerder), ReassessSignal, resourceFor(sOwnOrg), errs.NotFound},
+		{"other region's coordinator re-assessment", subj(Zorgcoordinator), ReassessSignal, resourceFor(sOtherRegion), errs.NotFound},
 		{"signaleerder for another municipality", subj(Signaleerder), CreateSignal, resourceFor(sSameRegion), errs.NotFound},
 		{"national coordinator", natCoord, ReadSignal, resourceFor(sOwnOrg), errs.NotFound},
 		{"national coordinator create", natCoord, CreateSignal, resourceFor(sOwnOrg), errs.NotFound},

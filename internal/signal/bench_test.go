@@ -51,7 +51,8 @@ func BenchmarkCreate(b *testing.B) {
 }
 
 // BenchmarkCreateFloor: the storage floor of Create: the same statements in
-// the same order (signal under a provisional reference, form, two persons,
+// the same order (signal under a provisional reference, its first assessment
+// record, form, two persons,
 // the history entry, then the counter and the reference, then two
 // processing-log records with the chain head), values prepared beforehand.
 func BenchmarkCreateFloor(b *testing.B) {
@@ -68,10 +69,16 @@ func BenchmarkCreateFloor(b *testing.B) {
 				id := store.NewID()
 				if _, err := tx.Exec(ctx, `INSERT INTO signals (id, reference, reporter_id, reporter_org_id, municipality_id, region_id,
 					department, observed_on, place_enc, came_to_light_enc, narrative_enc, observations, acute_danger, consultation,
-					person_count, assessment_input, assessment, ruleset, outcome, status, closing_reason, created_at, updated_at, version)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', '', ?, ?, 1)`,
+					person_count, assessment_input, assessment, ruleset, content_version, outcome, preview_key, preview_outcome,
+					would_change, status, closing_reason, created_at, updated_at, version)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', '', ?, ?, 1)`,
 					id, "pending:"+id, f.sig.UserID, f.sig.OrgID, f.groningen.ID, f.noord.ID, "wmo", "2026-02-27",
-					row[0], row[1], row[2], row[3], false, false, 2, row[4], row[5], "r", "o", tx.Now, tx.Now); err != nil {
+					row[0], row[1], row[2], row[3], false, false, 2, row[4], row[5], "r", "c", "o", "r|c", "o", false, tx.Now, tx.Now); err != nil {
+					return err
+				}
+				if _, err := tx.Exec(ctx, `INSERT INTO signal_assessments (signal_id, seq, kind, ruleset, content_version, input,
+					result, outcome, actor_id, created_at) VALUES (?, 1, 'intake', ?, ?, ?, ?, ?, ?, ?)`,
+					id, "r", "c", row[4], row[5], "o", f.sig.UserID, tx.Now); err != nil {
 					return err
 				}
 				if _, err := tx.Exec(ctx, `INSERT INTO signal_forms (signal_id, form) VALUES (?, ?)`, id, "sexual"); err != nil {
@@ -130,7 +137,7 @@ func BenchmarkCreateFloor(b *testing.B) {
 }
 
 // loadRawSignal returns stored column values of a signal and its first person.
-func loadRawSignal(b *testing.B, f *fixture, id string) []any {
+func loadRawSignal(b testing.TB, f *fixture, id string) []any {
 	var place, came, narr, obs, ain, res, alias, idx, name, contact string
 	err := f.db.Tx(f.ctx, func(tx *store.Tx) error {
 		if err := tx.QueryRow(f.ctx, `SELECT place_enc, came_to_light_enc, narrative_enc, observations, assessment_input, assessment
@@ -150,7 +157,10 @@ func loadRawSignal(b *testing.B, f *fixture, id string) []any {
 // statements: 90% in Noord (Groningen and Assen), 10% in Zuid, received over
 // three years, most closed, some open; one person each (with a searchable
 // alias); one in ten on the meldcode route.
-func seed(b *testing.B, f *fixture, n int) {
+//
+// With allOpen every signal is open (new or in progress): the worst case of
+// the would-change previews, which only open signals carry.
+func seed(b *testing.B, f *fixture, n int, allOpen bool) {
 	ctx := context.Background()
 	s := f.create(b, f.sig, input())
 	row := loadRawSignal(b, f, s.ID)
@@ -192,9 +202,9 @@ func seed(b *testing.B, f *fixture, n int) {
 			reporter, muni = f.sigAssen.UserID, f.assen.ID
 		}
 		status, reason := "closed", "no_trafficking"
-		if i%50 == 0 {
+		if i%50 == 0 || allOpen && i%2 == 0 {
 			status, reason = "new", ""
-		} else if i%20 == 0 {
+		} else if i%20 == 0 || allOpen {
 			status, reason = "in_progress", ""
 		}
 		at := t0.Add(time.Duration(i) * 15 * time.Minute)
@@ -244,7 +254,7 @@ func BenchmarkList(b *testing.B) {
 	benchDialects(b, func(b *testing.B, d store.Dialect) {
 		f := newFixture(b, storetest.New(b, d), nil)
 		start := time.Now()
-		seed(b, f, n)
+		seed(b, f, n, false)
 		b.Logf("%s: seeded %d signals in %s", d, n, time.Since(start).Round(time.Millisecond))
 		first, err := f.svc.List(f.ctx, f.coordNoord, signal.Filter{})
 		if err != nil || len(first.Items) != signal.DefaultLimit {
@@ -296,4 +306,108 @@ func BenchmarkList(b *testing.B) {
 			})
 		}
 	})
+}
+
+// BenchmarkWouldChange: the inbox's "would change" with 100,000 stored
+// signals assessed with another ruleset ("r") than the current one, in two
+// shapes: "typical" — the seed of BenchmarkList, 7% open (7,000 signals) —
+// and "all-open", the worst case, every signal open and so every one needing
+// a preview. Two thirds of the previews (the seeded outcomes cycle) would
+// change, 90% of those in Noord.
+//
+//   - refresh: RefreshPreviews over them all (as when Baken starts with a
+//     new ruleset), reporting s/refresh and µs per signal computed;
+//   - count: the would-change count alone (one range of the index
+//     signals_region_would_change), and the whole inbox with it;
+//   - filter: the first page of the would-change list.
+//
+// Run with -benchtime 1x: each refresh run computes every preview; count,
+// inbox and filter run 200 times per benchmark iteration for their p50/p99.
+func BenchmarkWouldChange(b *testing.B) {
+	const n = 100_000
+	benchDialects(b, func(b *testing.B, d store.Dialect) {
+		for _, shape := range []struct {
+			name    string
+			allOpen bool
+		}{{"typical", false}, {"all-open", true}} {
+			b.Run(shape.name, func(b *testing.B) { benchWouldChange(b, d, n, shape.allOpen) })
+		}
+	})
+}
+
+func benchWouldChange(b *testing.B, d store.Dialect, n int, allOpen bool) {
+	f := newFixture(b, storetest.New(b, d), nil)
+	start := time.Now()
+	seed(b, f, n, allOpen)
+	b.Logf("%s: seeded %d signals in %s", d, n, time.Since(start).Round(time.Millisecond))
+	reset := func() {
+		if _, err := f.db.SQL().ExecContext(f.ctx, `UPDATE signals SET preview_key = '', would_change = FALSE`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("refresh", func(b *testing.B) {
+		var total time.Duration
+		runs, computed := 0, 0
+		for b.Loop() {
+			b.StopTimer()
+			reset()
+			b.StartTimer()
+			t0 := time.Now()
+			got, err := f.svc.RefreshPreviews(f.ctx, signal.DefaultRefreshBatch)
+			if err != nil {
+				b.Fatal(err)
+			}
+			total += time.Since(t0)
+			runs++
+			computed += got
+		}
+		b.ReportMetric(total.Seconds()/float64(runs), "s/refresh")
+		b.ReportMetric(float64(computed)/float64(runs), "signals/refresh")
+		b.ReportMetric(float64(total.Microseconds())/float64(computed), "µs/signal")
+	})
+	box, err := f.svc.Inbox(f.ctx, f.coordNoord)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s: Noord's inbox: %d new, %d in progress, %d would change", d, box.New, box.InProgress, box.WouldChange)
+	if box.WouldChange == 0 {
+		b.Fatal("nothing would change: the benchmark measures nothing")
+	}
+	if _, err := f.db.SQL().ExecContext(f.ctx, map[store.Dialect]string{store.SQLite: `ANALYZE`, store.Postgres: `VACUUM ANALYZE`}[d]); err != nil {
+		b.Fatal(err)
+	}
+	key := engine.Ruleset() + "|" + catalog.Meta.Version
+	cases := []struct {
+		name string
+		fn   func() error
+	}{
+		{"count", func() error {
+			return f.db.ReadTx(f.ctx, func(tx *store.Tx) error {
+				var c int
+				return tx.QueryRow(f.ctx, `SELECT count(*) FROM signals s WHERE s.region_id = ? AND s.would_change = ?
+					AND s.preview_key = ?`, f.noord.ID, true, key).Scan(&c)
+			})
+		}},
+		{"inbox", func() error { _, err := f.svc.Inbox(f.ctx, f.coordNoord); return err }},
+		{"filter-first-page", func() error {
+			_, err := f.svc.List(f.ctx, f.coordNoord, signal.Filter{WouldChange: true})
+			return err
+		}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var d0 []time.Duration
+			for b.Loop() {
+				for range 200 {
+					t0 := time.Now()
+					if err := c.fn(); err != nil {
+						b.Fatal(err)
+					}
+					d0 = append(d0, time.Since(t0))
+				}
+			}
+			b.StopTimer()
+			percentiles(b, d0)
+		})
+	}
 }

@@ -67,8 +67,8 @@ func (s *Service) ConvertTx(ctx context.Context, tx *store.Tx, actor policy.Subj
 		if to == StatusConverted && sig.Status != convertFrom || to != StatusConverted && !slices.Contains(transitions[sig.Status], to) {
 			return errs.E(errs.Conflict, KeyTransitionInvalid)
 		}
-		res, err := tx.Exec(ctx, `UPDATE signals SET status = ?, updated_at = ?, version = version + 1
-			WHERE id = ? AND version = ?`, string(to), tx.Now, id, sig.Version)
+		res, err := tx.Exec(ctx, `UPDATE signals SET status = ?, updated_at = ?, version = version + 1,
+			would_change = would_change AND ? WHERE id = ? AND version = ?`, string(to), tx.Now, isOpen(to), id, sig.Version)
 		if err != nil {
 			return err
 		}

@@ -46,10 +46,13 @@ type Filter struct {
 	From, To       time.Time // received at or after From, before To
 	// Query is a reference (SIG-2026-000042, any case) or an alias, matched
 	// exactly (ignoring case and spaces) through the alias's blind index.
-	Query  string
-	Sort   string // one of Sorts; "" is SortNewest
-	Cursor string // from the previous Page's Next
-	Limit  int    // DefaultLimit when 0, at most MaxLimit
+	Query string
+	// WouldChange selects the open signals whose outcome would be another
+	// under the current ruleset and content (their preview, see previews.go).
+	WouldChange bool
+	Sort        string // one of Sorts; "" is SortNewest
+	Cursor      string // from the previous Page's Next
+	Limit       int    // DefaultLimit when 0, at most MaxLimit
 }
 
 // Page is one page of a list.
@@ -162,6 +165,11 @@ func (s *Service) List(ctx context.Context, actor policy.Subject, f Filter) (Pag
 		if f.MunicipalityID != "" {
 			add("s.municipality_id = ?", f.MunicipalityID)
 		}
+		key := s.currentKey()
+		if f.WouldChange {
+			// Only open signals are ever marked (a final status clears it).
+			add("s.would_change = ? AND s.preview_key = ?", true, key)
+		}
 		if !f.From.IsZero() {
 			add("s.created_at >= ?", f.From.UTC())
 		}
@@ -203,7 +211,7 @@ func (s *Service) List(ctx context.Context, actor policy.Subject, f Filter) (Pag
 		}
 		q := `SELECT s.id, s.reference, s.status, s.closing_reason, s.reporter_id, s.municipality_id, s.region_id,
 			s.department, s.observed_on, s.outcome, s.acute_danger, s.consultation, s.person_count, s.created_at,
-			s.updated_at, s.version FROM signals s WHERE ` + strings.Join(where, " AND ") +
+			s.updated_at, s.version, s.would_change, s.preview_key FROM signals s WHERE ` + strings.Join(where, " AND ") +
 			` ORDER BY ` + col + ` ` + dir + `, s.id ` + dir + ` LIMIT ` + strconv.Itoa(f.Limit+1)
 		rows, err := tx.Query(ctx, q, args...)
 		if err != nil {
@@ -214,11 +222,14 @@ func (s *Service) List(ctx context.Context, actor policy.Subject, f Filter) (Pag
 		for rows.Next() {
 			var m Summary
 			var c, u store.Time
+			var wc bool
+			var pk string
 			if err := rows.Scan(&m.ID, &m.Reference, &m.Status, &m.ClosingReason, &m.ReporterID, &m.MunicipalityID,
 				&m.RegionID, &m.Department, &m.ObservedOn, &m.Outcome, &m.AcuteDanger, &m.Consultation, &m.PersonCount,
-				&c, &u, &m.Version); err != nil {
+				&c, &u, &m.Version, &wc, &pk); err != nil {
 				return err
 			}
+			m.WouldChange = wc && pk == key && isOpen(m.Status)
 			m.CreatedAt, m.UpdatedAt = c.Time, u.Time
 			m.Forms = []string{}
 			page.Items = append(page.Items, m)
@@ -286,6 +297,15 @@ type Inbox struct {
 	New               int `json:"new"`
 	InProgress        int `json:"inProgress"`
 	MoreInfoRequested int `json:"moreInfoRequested"`
+	// WouldChange counts the open signals whose outcome would be another
+	// under the current ruleset and content (one indexed count of their
+	// previews, see previews.go).
+	WouldChange int `json:"wouldChange"`
+}
+
+// isOpen reports whether a signal in status st is open (in an inbox).
+func isOpen(st Status) bool {
+	return st == StatusNew || st == StatusInProgress || st == StatusMoreInfoRequested
 }
 
 // Inbox returns the counts of open signals actor may see.
@@ -317,7 +337,14 @@ func (s *Service) Inbox(ctx context.Context, actor policy.Subject) (Inbox, error
 				box.MoreInfoRequested = n
 			}
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		// One range of signals_region_would_change: only open signals are
+		// ever marked (a final status clears it).
+		return tx.QueryRow(ctx, `SELECT count(*) FROM signals s WHERE `+cond+` AND s.would_change = ? AND s.preview_key = ?`,
+			append(args, true, s.currentKey())...).Scan(&box.WouldChange)
 	})
 	return box, errs.Wrap(err, "signal inbox")
 }

@@ -147,6 +147,18 @@ type Event struct {
 	Note          string    `json:"note,omitempty"`   // internal: care coordinators only
 	ActorID       string    `json:"actorId"`
 	At            time.Time `json:"at"`
+	// Reassessment is set on an entry that kept a re-assessment (From and
+	// To are then the unchanged status): which record, with what.
+	Reassessment *EventAssessment `json:"reassessment,omitempty"`
+}
+
+// EventAssessment is the assessment record a history entry kept.
+type EventAssessment struct {
+	Seq             int            `json:"seq"` // the record's seq (GET /signals/{id}/assessments)
+	Ruleset         string         `json:"ruleset"`
+	ContentVersion  string         `json:"contentVersion"`
+	Outcome         assess.Outcome `json:"outcome"`
+	PreviousOutcome assess.Outcome `json:"previousOutcome"`
 }
 
 // Signal is a stored signal as one subject may see it.
@@ -181,6 +193,9 @@ type Signal struct {
 	AssessmentInput assess.Input  `json:"assessmentInput"`
 	Assessment      assess.Result `json:"assessment"`
 	Ruleset         string        `json:"ruleset"`
+	// ContentVersion is the catalogue's meta.version the assessment was
+	// made with; "" for signals assessed before it was recorded.
+	ContentVersion string `json:"contentVersion"`
 
 	History []Event `json:"history"`
 	// Meldcode is the progress of the meldcode route (issue 11) when the
@@ -224,10 +239,13 @@ type Summary struct {
 	Consultation   bool           `json:"consultation"`
 	PersonCount    int            `json:"personCount"`
 	// Meldcode is the meldcode's progress for a signal on the route.
-	Meldcode  *MeldcodeSummary `json:"meldcode,omitempty"`
-	CreatedAt time.Time        `json:"createdAt"`
-	UpdatedAt time.Time        `json:"updatedAt"`
-	Version   int              `json:"version"`
+	Meldcode *MeldcodeSummary `json:"meldcode,omitempty"`
+	// WouldChange: the signal is open and its outcome would be another
+	// under the current ruleset and content (the inbox's mark).
+	WouldChange bool      `json:"wouldChange"`
+	CreatedAt   time.Time `json:"createdAt"`
+	UpdatedAt   time.Time `json:"updatedAt"`
+	Version     int       `json:"version"`
 }
 
 // TransitionInput is a status change as a care coordinator asks for it.

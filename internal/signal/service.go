@@ -125,7 +125,7 @@ func (s *Service) Create(ctx context.Context, actor policy.Subject, in Input) (S
 			Forms: uniq(in.Forms), Signals: uniq(in.Signals), Indicators: uniq(in.Indicators), Acts: uniq(in.Acts),
 			Smuggling: in.Smuggling, RiskFactors: uniq(in.RiskFactors), PossiblyMinor: in.PossiblyMinor, Narrative: in.Narrative,
 			AcuteDanger: in.AcuteDanger, Consultation: in.Consultation,
-			AssessmentInput: ain, Assessment: res, Ruleset: res.Ruleset,
+			AssessmentInput: ain, Assessment: res, Ruleset: res.Ruleset, ContentVersion: s.cat.Meta.Version,
 			CreatedAt: tx.Now, UpdatedAt: tx.Now, Version: 1,
 		}
 		for _, p := range in.Persons {
@@ -143,6 +143,10 @@ func (s *Service) Create(ctx context.Context, actor policy.Subject, in Input) (S
 		}
 		if MeldcodeApplies(sig.Assessment) {
 			sig.Meldcode = &MeldcodeSummary{Next: StepMap}
+		}
+		if err := insertRecord(ctx, tx, sig.ID, Record{Seq: 1, Kind: KindIntake, Ruleset: sig.Ruleset,
+			ContentVersion: sig.ContentVersion, Input: ain, Result: res, Outcome: res.Outcome, ActorID: actor.UserID, At: tx.Now}); err != nil {
+			return err
 		}
 		ev := Event{Seq: 1, To: StatusNew, ActorID: actor.UserID, At: tx.Now}
 		if err := s.insertEvent(ctx, tx, sig.ID, ev); err != nil {
@@ -255,11 +259,15 @@ func (s *Service) insert(ctx context.Context, tx *store.Tx, sig *Signal) error {
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO signals (id, reference, reporter_id, reporter_org_id, municipality_id, region_id,
 		department, observed_on, place_enc, came_to_light_enc, narrative_enc, observations, acute_danger, consultation,
-		person_count, assessment_input, assessment, ruleset, outcome, status, closing_reason, created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, 1)`,
+		person_count, assessment_input, assessment, ruleset, content_version, outcome, preview_key, preview_outcome,
+		would_change, status, closing_reason, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, 1)`,
 		sig.ID, sig.Reference, sig.ReporterID, sig.ReporterOrgID, sig.MunicipalityID, sig.RegionID,
 		sig.Department, sig.ObservedOn, place, came, narr, string(obs), sig.AcuteDanger, sig.Consultation,
-		len(sig.Persons), string(ain), string(res), sig.Ruleset, string(sig.Assessment.Outcome), string(sig.Status),
+		len(sig.Persons), string(ain), string(res), sig.Ruleset, sig.ContentVersion, string(sig.Assessment.Outcome),
+		// A new signal's preview is its own outcome: it was assessed with
+		// the current ruleset and content.
+		previewKey(sig.Ruleset, sig.ContentVersion), string(sig.Assessment.Outcome), false, string(sig.Status),
 		sig.CreatedAt, sig.UpdatedAt); err != nil {
 		return fmt.Errorf("insert signal: %w", err)
 	}
@@ -301,6 +309,10 @@ func (s *Service) aliasIndex(alias string) string {
 }
 
 func (s *Service) insertEvent(ctx context.Context, tx *store.Tx, signalID string, ev Event) error {
+	var seq any // a status change names no assessment record
+	if ev.Reassessment != nil {
+		seq = ev.Reassessment.Seq
+	}
 	id := store.NewID()
 	remark, err := s.seal(ev.Remark, "signal_events", "remark", id)
 	if err != nil {
@@ -311,8 +323,8 @@ func (s *Service) insertEvent(ctx context.Context, tx *store.Tx, signalID string
 		return err
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO signal_events (id, signal_id, seq, from_status, to_status, closing_reason,
-		remark_enc, note_enc, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, signalID, ev.Seq, string(ev.From), string(ev.To), ev.ClosingReason, remark, note, ev.ActorID, ev.At)
+		remark_enc, note_enc, actor_id, created_at, assessment_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, signalID, ev.Seq, string(ev.From), string(ev.To), ev.ClosingReason, remark, note, ev.ActorID, ev.At, seq)
 	if err != nil {
 		return fmt.Errorf("insert signal event: %w", err)
 	}
@@ -340,7 +352,7 @@ func (s *Service) logSignal(ctx context.Context, tx *store.Tx, actor policy.Subj
 
 const signalColumns = `id, reference, reporter_id, reporter_org_id, municipality_id, region_id, department, observed_on,
 	place_enc, came_to_light_enc, narrative_enc, observations, acute_danger, consultation, assessment_input, assessment,
-	ruleset, status, closing_reason, created_at, updated_at, version`
+	ruleset, content_version, status, closing_reason, created_at, updated_at, version`
 
 // load reads a signal with its persons and history, decrypted, without a
 // policy check. A missing signal is not_found.
@@ -350,7 +362,7 @@ func (s *Service) load(ctx context.Context, tx *store.Tx, id string) (Signal, er
 	var c, u store.Time
 	err := tx.QueryRow(ctx, `SELECT `+signalColumns+` FROM signals WHERE id = ?`, id).Scan(&sig.ID, &sig.Reference,
 		&sig.ReporterID, &sig.ReporterOrgID, &sig.MunicipalityID, &sig.RegionID, &sig.Department, &sig.ObservedOn,
-		&place, &came, &narr, &obs, &sig.AcuteDanger, &sig.Consultation, &ain, &res, &sig.Ruleset, &sig.Status,
+		&place, &came, &narr, &obs, &sig.AcuteDanger, &sig.Consultation, &ain, &res, &sig.Ruleset, &sig.ContentVersion, &sig.Status,
 		&sig.ClosingReason, &c, &u, &sig.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sig, errs.E(errs.NotFound, "error.not_found")
@@ -442,8 +454,14 @@ func (s *Service) loadPersons(ctx context.Context, tx *store.Tx, id string) ([]P
 }
 
 func (s *Service) loadHistory(ctx context.Context, tx *store.Tx, id string) ([]Event, error) {
-	rows, err := tx.Query(ctx, `SELECT id, seq, from_status, to_status, closing_reason, remark_enc, note_enc, actor_id, created_at
-		FROM signal_events WHERE signal_id = ? ORDER BY seq`, id)
+	// A kept re-assessment names its record; the record before it gives
+	// the outcome it replaced.
+	rows, err := tx.Query(ctx, `SELECT e.id, e.seq, e.from_status, e.to_status, e.closing_reason, e.remark_enc, e.note_enc,
+		e.actor_id, e.created_at, a.seq, a.ruleset, a.content_version, a.outcome, p.outcome
+		FROM signal_events e
+		LEFT JOIN signal_assessments a ON a.signal_id = e.signal_id AND a.seq = e.assessment_seq
+		LEFT JOIN signal_assessments p ON p.signal_id = e.signal_id AND p.seq = e.assessment_seq - 1
+		WHERE e.signal_id = ? ORDER BY e.seq`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -453,10 +471,17 @@ func (s *Service) loadHistory(ctx context.Context, tx *store.Tx, id string) ([]E
 		var ev Event
 		var eid, remark, note string
 		var at store.Time
-		if err := rows.Scan(&eid, &ev.Seq, &ev.From, &ev.To, &ev.ClosingReason, &remark, &note, &ev.ActorID, &at); err != nil {
+		var aseq sql.NullInt64
+		var ruleset, cv, outcome, prev sql.NullString
+		if err := rows.Scan(&eid, &ev.Seq, &ev.From, &ev.To, &ev.ClosingReason, &remark, &note, &ev.ActorID, &at,
+			&aseq, &ruleset, &cv, &outcome, &prev); err != nil {
 			return nil, err
 		}
 		ev.At = at.Time
+		if aseq.Valid {
+			ev.Reassessment = &EventAssessment{Seq: int(aseq.Int64), Ruleset: ruleset.String, ContentVersion: cv.String,
+				Outcome: assess.Outcome(outcome.String), PreviousOutcome: assess.Outcome(prev.String)}
+		}
 		if ev.Remark, err = s.open(remark, "signal_events", "remark", eid); err != nil {
 			return nil, err
 		}
@@ -564,8 +589,9 @@ func (s *Service) Transition(ctx context.Context, actor policy.Subject, id strin
 			}
 			return s.logRead(ctx, tx, actor, &sig, "conflict")
 		}
-		res, err := tx.Exec(ctx, `UPDATE signals SET status = ?, closing_reason = ?, updated_at = ?, version = version + 1
-			WHERE id = ? AND version = ?`, string(in.To), in.Reason, tx.Now, id, version)
+		// A final signal leaves the inbox, and its would-change mark with it.
+		res, err := tx.Exec(ctx, `UPDATE signals SET status = ?, closing_reason = ?, updated_at = ?, version = version + 1,
+			would_change = would_change AND ? WHERE id = ? AND version = ?`, string(in.To), in.Reason, tx.Now, isOpen(in.To), id, version)
 		if err != nil {
 			return err
 		}

@@ -306,7 +306,8 @@ type listPage struct {
 // listFilter reads the filter fields (ids and dates only) into a Filter.
 func (s *Server) listFilter(v url.Values) (signal.Filter, []errs.FieldError) {
 	f := signal.Filter{Status: signal.Status(v.Get("status")), Form: v.Get("form"), Outcome: assess.Outcome(v.Get("outcome")),
-		Department: v.Get("department"), MunicipalityID: v.Get("municipality"), Sort: v.Get("sort"), Cursor: v.Get("cursor")}
+		Department: v.Get("department"), MunicipalityID: v.Get("municipality"), Sort: v.Get("sort"), Cursor: v.Get("cursor"),
+		WouldChange: v.Get("wouldChange") == "1"}
 	var problems []errs.FieldError
 	for _, d := range []struct {
 		name string
@@ -363,6 +364,13 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, inbox bool) error 
 	var merr error
 	if lp.Municipalities, merr = s.municipalities(r, st); merr != nil {
 		return merr
+	}
+	if lp.Coordinator && !search {
+		// The coordinator sees how many open signals the current ruleset
+		// would give another outcome (one indexed count).
+		if lp.Counts, merr = s.d.Signals.Inbox(r.Context(), st.subject); merr != nil {
+			return merr
+		}
 	}
 	status := http.StatusOK
 	if problems == nil && (!search || filter.Query != "") {
@@ -434,6 +442,10 @@ type showPage struct {
 	// Meldcode is the meldcode route (meldcode.go): nil when the signal's
 	// assessment does not put it on the route.
 	Meldcode *meldcodeView
+	// The ruleset and content version new assessments are made with;
+	// Reassessable when the signal's differ (the page offers the comparison).
+	CurrentRuleset, CurrentContent string
+	Reassessable                   bool
 }
 
 func (s *Server) signalShow(w http.ResponseWriter, r *http.Request) error {
@@ -457,6 +469,9 @@ func (s *Server) signalShow(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("meldcode") == "1" {
 		p.Notice = "web.meldcode.saved"
 	}
+	if r.URL.Query().Get("herbeoordeeld") == "1" {
+		p.Notice = "web.signal.reassess.done"
+	}
 	return s.render(w, r, http.StatusOK, "signal_show", p)
 }
 
@@ -478,6 +493,9 @@ func (s *Server) newShowPage(st *state, sig signal.Signal, f *form) *showPage {
 	sp.Signal, sp.AssessmentLang = s.d.Signals.InLanguage(sig, st.lang)
 	sp.AssessmentStored = sp.AssessmentLang != st.lang
 	sp.Coordinator = policy.Can(st.subject, policy.TransitionSignal, sig.Resource())
+	sp.CurrentRuleset, sp.CurrentContent = s.d.Signals.CurrentVersions()
+	sp.Reassessable = (sig.Ruleset != sp.CurrentRuleset || sig.ContentVersion != sp.CurrentContent) &&
+		policy.Can(st.subject, policy.ReassessSignal, sig.Resource())
 	if sp.Coordinator {
 		sp.Next = signal.Next(sig.Status)
 		sp.CanClose = slices.Contains(sp.Next, signal.StatusClosed)

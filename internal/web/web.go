@@ -88,6 +88,8 @@ func (s *Server) routes() []route {
 		{"GET /signalen/{id}", signedIn, s.signalShow},
 		{"POST /signalen/{id}/status", signedIn, s.signalTransition},
 		{"POST /signalen/{id}/meldcode", signedIn, s.signalMeldcode},
+		{"POST /signalen/{id}/herbeoordeling", signedIn, s.signalReassess},
+		{"POST /signalen/{id}/herbeoordeling/bewaren", signedIn, s.signalReassessKeep},
 
 		{"GET /account", signedIn, s.account},
 		{"POST /account/wachtwoord", signedIn, s.changePassword},
