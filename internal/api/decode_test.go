@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -235,5 +236,33 @@ func TestDecodeSignalJSON(t *testing.T) {
 				t.Errorf("fields %v, want %v", fields, tc.fields)
 			}
 		})
+	}
+}
+
+// TestEmptyBody: a body of unknown length (chunked) that holds nothing is
+// empty — the re-assessment's comparison —, one that holds something is not
+// and stays readable in full.
+func TestEmptyBody(t *testing.T) {
+	chunked := func(body string) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/api/v1/signals/x/reassessment", io.NopCloser(strings.NewReader(body)))
+		r.ContentLength = -1
+		return r
+	}
+	if !emptyBody(chunked("")) {
+		t.Error("an empty chunked body is not empty")
+	}
+	r := chunked(`{"keep": true, "version": 3}`)
+	if emptyBody(r) {
+		t.Error("a chunked body with JSON is empty")
+	}
+	if b, _ := io.ReadAll(r.Body); string(b) != `{"keep": true, "version": 3}` {
+		t.Errorf("the body after the peek: %q", b)
+	}
+	sized := httptest.NewRequest(http.MethodPost, "/x", strings.NewReader(`{}`))
+	if emptyBody(sized) {
+		t.Error("a body of known length is empty")
+	}
+	if r := httptest.NewRequest(http.MethodPost, "/x", nil); !emptyBody(r) {
+		t.Error("no body is not empty")
 	}
 }

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bufio"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 
@@ -290,6 +292,21 @@ type reassessmentKeptJSON struct {
 	Signal signal.Signal `json:"signal"`
 }
 
+// emptyBody reports whether r's body, of unknown length (chunked), holds
+// nothing; the body stays readable for whoever reads it next.
+func emptyBody(r *http.Request) bool {
+	if r.ContentLength > 0 || r.Body == nil || r.Body == http.NoBody {
+		return r.ContentLength <= 0
+	}
+	br := bufio.NewReader(r.Body)
+	_, err := br.Peek(1)
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{br, r.Body}
+	return err == io.EOF
+}
+
 // reassessSignal compares a signal's stored assessment with the current
 // ruleset's (200, the comparison; texts in the caller's language where the
 // engine can give them) or keeps the current one (201, the record and the
@@ -298,7 +315,7 @@ type reassessmentKeptJSON struct {
 // comparison. 404 for whoever may not read the signal.
 func (a *API) reassessSignal(w http.ResponseWriter, r *http.Request, u org.User) error {
 	var b reassessmentJSON
-	if r.ContentLength != 0 {
+	if r.ContentLength != 0 && !emptyBody(r) {
 		if err := a.readJSON(w, r, &b); err != nil {
 			return err
 		}

@@ -616,12 +616,15 @@ func (e *Engine) assess(in *Input, p *parsed, lang string) Result {
 	purposeInd := exploitOutsideWeak || child && weakPresent || alsoPurpose || weakPresent && (child || meansInd)
 	contextOnly := !purposeInd && weakPresent // an adult with only WEAK_ADULT signs and no means
 	// Labour context: form labour suspected, or no form suspected and every
-	// present exploitation indicator is in LABOUR.
+	// present exploitation indicator is in LABOUR — and there is one: only
+	// LABOUR indicators can make a case a labour case (the sets table of
+	// INDICATORS-2027.1.md), so a debt to work off or tasks that cannot be
+	// refused, without any sign of working conditions, are not one.
 	var presentExploit indicatorSet
 	for i := range p.present {
 		presentExploit[i] = p.present[i] & e.exploitation[i]
 	}
-	labourCtx := p.forms&e.fLabour != 0 || p.forms == 0 && presentExploit.within(&e.labour)
+	labourCtx := p.forms&e.fLabour != 0 || p.forms == 0 && presentExploit != (indicatorSet{}) && presentExploit.within(&e.labour)
 
 	var el Elements
 	if p.acts != 0 {

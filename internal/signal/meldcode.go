@@ -367,16 +367,16 @@ func (s *Service) RecordMeldcode(ctx context.Context, actor policy.Subject, id s
 		if err := policy.Require(actor, policy.RecordMeldcode, sig.MeldcodeResource()); err != nil {
 			return err
 		}
-		if !MeldcodeApplies(sig.Assessment) {
+		cur, err := loadMeldcodeState(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !onRoute(&sig, &cur) {
 			return errs.E(errs.Conflict, KeyMeldcodeNotApplicable)
 		}
 		var v errs.Validation
 		validateMeldcode(&v, &sig, &in, tx.Now)
 		if err := v.Err(); err != nil {
-			return err
-		}
-		cur, err := loadMeldcodeState(ctx, tx, id)
-		if err != nil {
 			return err
 		}
 		stale := func() error {
@@ -584,11 +584,12 @@ func (s *Service) loadMeldcodeHistory(ctx context.Context, tx *store.Tx, id stri
 // with its notes opened, who last changed each step (from the history), and
 // the history itself.
 func (s *Service) loadMeldcode(ctx context.Context, tx *store.Tx, sig *Signal) (Meldcode, error) {
-	m := Meldcode{SignalID: sig.ID, Applies: MeldcodeApplies(sig.Assessment), History: []MeldcodeEvent{}}
+	m := Meldcode{SignalID: sig.ID, History: []MeldcodeEvent{}}
 	cur, err := loadMeldcodeState(ctx, tx, sig.ID)
 	if err != nil {
 		return m, err
 	}
+	m.Applies = onRoute(sig, &cur)
 	if cur.created {
 		if err := s.openNotes(&cur, "signal_meldcode", sig.ID); err != nil {
 			return m, err
@@ -662,15 +663,25 @@ func eqBool(a, b *bool) bool { return a == nil && b == nil || a != nil && b != n
 // meldcodeSummary is the progress of sig's meldcode for its JSON and page:
 // nil when the signal is not on the route.
 func meldcodeSummary(ctx context.Context, tx *store.Tx, sig *Signal) (*MeldcodeSummary, error) {
-	if !MeldcodeApplies(sig.Assessment) {
-		return nil, nil
-	}
 	st, err := loadMeldcodeState(ctx, tx, sig.ID)
 	if err != nil {
 		return nil, err
 	}
+	if !onRoute(sig, &st) {
+		return nil, nil
+	}
 	sum := st.summary()
 	return &sum, nil
+}
+
+// onRoute reports whether sig is on the meldcode route: its assessment
+// advises Veilig Thuis or the LKHA, or it was on the route before (its
+// meldcode row exists). A signal stays on the route once on it — also when
+// a kept re-assessment no longer gives that advice —, so the steps recorded
+// and the decision stay visible and can be completed. The lists decide the
+// same way (by the row).
+func onRoute(sig *Signal, st *meldcodeState) bool {
+	return MeldcodeApplies(sig.Assessment) || st.created
 }
 
 // loadSummaryMeldcode sets the meldcode progress of the list items that

@@ -97,6 +97,37 @@ func TestMeldcodeApplies(t *testing.T) {
 	})
 }
 
+// TestMeldcodeStaysOnRoute: a signal whose meldcode record exists stays on
+// the route when its (kept) assessment no longer advises Veilig Thuis or the
+// LKHA: the page, the API and recording all see the route, as the lists do.
+func TestMeldcodeStaysOnRoute(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		adult := f.create(t, f.sig, input())
+		if signal.MeldcodeApplies(adult.Assessment) {
+			t.Fatalf("the adult fixture is on the route: %+v", adult.Assessment.Advice)
+		}
+		// As left by an earlier assessment that advised Veilig Thuis.
+		if err := f.db.Tx(f.ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(f.ctx, `INSERT INTO signal_meldcode (signal_id, version, created_at, updated_at) VALUES (?, 0, ?, ?)`,
+				adult.ID, tx.Now, tx.Now)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.svc.Get(f.ctx, f.coordNoord, adult.ID)
+		if err != nil || got.Meldcode == nil {
+			t.Fatalf("the signal lost its meldcode summary: %+v %v", got.Meldcode, err)
+		}
+		m, err := f.svc.GetMeldcode(f.ctx, f.sig, adult.ID)
+		if err != nil || !m.Applies {
+			t.Fatalf("meldcode %+v %v, want it to apply", m, err)
+		}
+		if m, err = f.svc.RecordMeldcode(f.ctx, f.sig, adult.ID, 0, signal.MeldcodeInput{}); err != nil || m.Version != 1 {
+			t.Fatalf("recording on a signal that stays on the route: %+v %v", m, err)
+		}
+	})
+}
+
 func equalCounts(a, b map[string]int) bool {
 	for k, v := range a {
 		if b[k] != v {

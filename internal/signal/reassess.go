@@ -331,6 +331,9 @@ func (s *Service) Reassess(ctx context.Context, actor policy.Subject, id string,
 		if err := openMeldcodeTx(ctx, tx, &sig); err != nil {
 			return err
 		}
+		if sig.Meldcode, err = meldcodeSummary(ctx, tx, &sig); err != nil {
+			return err
+		}
 		sig.UpdatedAt, sig.Version = tx.Now, version+1
 		sig.History = append(sig.History, ev)
 		return s.logSignal(ctx, tx, actor, "signal.reassess", &sig, detail)

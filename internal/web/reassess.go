@@ -111,6 +111,9 @@ func (s *Server) signalReassessKeep(w http.ResponseWriter, r *http.Request) erro
 		}
 		sp := s.newShowPage(st, cur, newForm(nil, nil))
 		sp.Alert = e.Key
+		if err := s.addMeldcode(r, st, sp, nil, nil); err != nil {
+			return err
+		}
 		return s.render(w, r, http.StatusConflict, "signal_show", s.newPage(r, "web.signal.show.title", sp))
 	}
 	return err
