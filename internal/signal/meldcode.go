@@ -322,14 +322,8 @@ func (s Signal) MeldcodeResource() policy.Resource {
 func (s *Service) GetMeldcode(ctx context.Context, actor policy.Subject, id string) (Meldcode, error) {
 	var m Meldcode
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		if actor.Anonymous() {
-			return errs.E(errs.Unauthenticated, "error.unauthenticated")
-		}
-		sig, err := s.load(ctx, tx, id)
+		sig, err := s.loadFor(ctx, tx, actor, id, policy.ReadSignal, Signal.Resource)
 		if err != nil {
-			return err
-		}
-		if err := policy.Require(actor, policy.ReadSignal, sig.Resource()); err != nil {
 			return err
 		}
 		if m, err = s.loadMeldcode(ctx, tx, &sig); err != nil {
@@ -357,14 +351,8 @@ func (s *Service) RecordMeldcode(ctx context.Context, actor policy.Subject, id s
 	var m Meldcode
 	var conflict error
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		if actor.Anonymous() {
-			return errs.E(errs.Unauthenticated, "error.unauthenticated")
-		}
-		sig, err := s.load(ctx, tx, id)
+		sig, err := s.loadFor(ctx, tx, actor, id, policy.RecordMeldcode, Signal.MeldcodeResource)
 		if err != nil {
-			return err
-		}
-		if err := policy.Require(actor, policy.RecordMeldcode, sig.MeldcodeResource()); err != nil {
 			return err
 		}
 		cur, err := loadMeldcodeState(ctx, tx, id)

@@ -222,14 +222,8 @@ func setDiff(prev, next []string) (added, removed []string) {
 func (s *Service) Compare(ctx context.Context, actor policy.Subject, id, lang string) (Comparison, error) {
 	var c Comparison
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		if actor.Anonymous() {
-			return errs.E(errs.Unauthenticated, "error.unauthenticated")
-		}
-		sig, err := s.load(ctx, tx, id)
+		sig, err := s.loadFor(ctx, tx, actor, id, policy.ReassessSignal, Signal.Resource)
 		if err != nil {
-			return err
-		}
-		if err := policy.Require(actor, policy.ReassessSignal, sig.Resource()); err != nil {
 			return err
 		}
 		if c, err = s.compare(&sig, lang, tx.Now); err != nil {
@@ -351,14 +345,8 @@ func (s *Service) Reassess(ctx context.Context, actor policy.Subject, id string,
 func (s *Service) Assessments(ctx context.Context, actor policy.Subject, id string) ([]Record, error) {
 	var out []Record
 	err := s.db.Tx(ctx, func(tx *store.Tx) error {
-		if actor.Anonymous() {
-			return errs.E(errs.Unauthenticated, "error.unauthenticated")
-		}
-		sig, err := s.load(ctx, tx, id)
+		sig, err := s.loadFor(ctx, tx, actor, id, policy.ReadSignal, Signal.Resource)
 		if err != nil {
-			return err
-		}
-		if err := policy.Require(actor, policy.ReadSignal, sig.Resource()); err != nil {
 			return err
 		}
 		if out, err = loadRecords(ctx, tx, id); err != nil {
@@ -420,4 +408,23 @@ func loadRecords(ctx context.Context, tx *store.Tx, id string) ([]Record, error)
 // are made with: a signal assessed with others can be re-assessed.
 func (s *Service) CurrentVersions() (ruleset, contentVersion string) {
 	return s.engine.Ruleset(), s.cat.Meta.Version
+}
+
+// loadFor loads signal id for actor inside tx and checks that actor may do
+// action on it (res gives the policy's view): unauthenticated for an
+// anonymous actor, the policy's error (not_found for whoever may not read
+// it) otherwise. The one home of the service's "who, which signal, may
+// they" preamble for the meldcode and re-assessment methods.
+func (s *Service) loadFor(ctx context.Context, tx *store.Tx, actor policy.Subject, id string, action policy.Action, res func(Signal) policy.Resource) (Signal, error) {
+	if actor.Anonymous() {
+		return Signal{}, errs.E(errs.Unauthenticated, "error.unauthenticated")
+	}
+	sig, err := s.load(ctx, tx, id)
+	if err != nil {
+		return Signal{}, err
+	}
+	if err := policy.Require(actor, action, res(sig)); err != nil {
+		return Signal{}, err
+	}
+	return sig, nil
 }
